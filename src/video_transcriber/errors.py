@@ -1,0 +1,84 @@
+"""The exception tree. Every error says what happened and what the person can do about it.
+
+    VideoTranscriberError                 base; `str(error)` is a sentence for people
+    ├── MediaError                        the input file cannot be used
+    │   ├── MediaNotFoundError            no such file
+    │   ├── NotMediaError                 not an audio/video container we can read
+    │   ├── NoAudioStreamError            a video with no sound track
+    │   ├── CorruptMediaError             truncated or damaged part-way
+    │   └── EmptyMediaError               zero duration / no audio samples
+    ├── ModelError                        the speech model cannot be found or loaded
+    ├── ConfigurationError                settings that cannot work (bad values, unsafe defaults)
+    ├── UploadError                       upload refused (size cap, bad metadata)
+    ├── JobError                          job lookups and state changes
+    │   ├── JobNotFoundError
+    │   └── InvalidTransitionError        e.g. retrying a job that is still running
+    └── CancelledError                    the job was cancelled while work was under way
+
+`http_status` is a hint for the API layer, which maps errors to responses without importing them
+one by one.
+"""
+
+from __future__ import annotations
+
+
+class VideoTranscriberError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    http_status: int = 500
+
+
+class MediaError(VideoTranscriberError):
+    http_status = 422
+
+
+class MediaNotFoundError(MediaError):
+    http_status = 404
+
+
+class NotMediaError(MediaError):
+    pass
+
+
+class NoAudioStreamError(MediaError):
+    pass
+
+
+class CorruptMediaError(MediaError):
+    pass
+
+
+class EmptyMediaError(MediaError):
+    pass
+
+
+class ModelError(VideoTranscriberError):
+    http_status = 503
+
+
+class ConfigurationError(VideoTranscriberError):
+    http_status = 500
+
+
+class UploadError(VideoTranscriberError):
+    http_status = 400
+
+
+class UploadTooLargeError(UploadError):
+    http_status = 413
+
+
+class JobError(VideoTranscriberError):
+    http_status = 409
+
+
+class JobNotFoundError(JobError):
+    http_status = 404
+
+
+class InvalidTransitionError(JobError):
+    http_status = 409
+
+
+class CancelledError(VideoTranscriberError):
+    http_status = 409

@@ -1,0 +1,4 @@
+"""Accuracy tooling shared by tests and benchmarks: the speech corpus, WER scoring, lecture building.
+
+Needs the `eval` extra (jiwer, whisper-normalizer); nothing in the product imports this package.
+"""

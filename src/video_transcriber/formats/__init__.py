@@ -1,0 +1,1 @@
+"""Transcript writers: txt, srt, vtt, json, tsv, md, html."""

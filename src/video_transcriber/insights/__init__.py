@@ -1,0 +1,1 @@
+"""Study insights from a transcript: keywords, questions, emphasis cues, totals."""

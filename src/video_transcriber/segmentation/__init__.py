@@ -1,0 +1,1 @@
+"""Speech map → chunk plan. Pure functions over VAD probabilities and speech spans."""

@@ -1,0 +1,1 @@
+"""System facts (cgroup-aware) → execution plan (pure) → recommendations."""

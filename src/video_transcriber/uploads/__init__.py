@@ -1,0 +1,1 @@
+"""tus integration and validation of uploaded files."""
