@@ -1,0 +1,140 @@
+"""Streaming voice activity detection with the Silero VAD ONNX model that faster-whisper ships.
+
+The model scores 512-sample frames (32 ms at 16 kHz); each frame is fed with the last 64 samples
+of the frame before it as context, and an LSTM state (`h`, `c`) runs through the whole stream.
+faster-whisper scores a whole in-memory array at once; a three-hour lecture would be 690 MB of
+float32, so `SpeechDetector` takes the audio as an iterable of blocks of any length instead and
+carries the state, the context and the unfinished remainder of a frame from one block to the
+next. Memory is bounded by the block size plus one inference batch, whatever the duration.
+
+Frames are sent to ONNX Runtime in batches of exactly `BATCH_FRAMES`, regardless of how the blocks
+were cut, so the probabilities for one big array and for the same audio in uneven blocks are
+bit-for-bit identical. The session is single-threaded like faster-whisper's: VAD is cheap next to
+decoding, and the CPUs belong to the transcription workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from faster_whisper.utils import get_assets_path
+
+from video_transcriber.domain import SAMPLE_RATE
+from video_transcriber.errors import ModelError
+
+FRAME_SAMPLES = 512
+"""Samples per scored frame; the only window size Silero supports at 16 kHz."""
+CONTEXT_SAMPLES = 64
+"""Samples of the previous frame prepended to each frame, as Silero v5+ expects."""
+FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
+"""Seconds per probability: 0.032."""
+BATCH_FRAMES = 1024
+"""Frames per ONNX call (~33 s of audio, ~2.4 MB of input): large enough to amortise the call
+overhead, small enough to keep memory flat."""
+STATE_SHAPE = (1, 1, 128)
+MODEL_FILE = "silero_vad_v6.onnx"
+
+
+def default_model_path() -> Path:
+    """The Silero VAD model bundled in the faster-whisper wheel."""
+    return Path(get_assets_path()) / MODEL_FILE
+
+
+def _session(path: Path) -> onnxruntime.InferenceSession:
+    if not path.is_file():
+        raise ModelError(
+            f"The voice activity model {path} is missing; reinstall faster-whisper "
+            "(`pip install --force-reinstall faster-whisper`) to restore it."
+        )
+    options = onnxruntime.SessionOptions()
+    options.inter_op_num_threads = 1
+    options.intra_op_num_threads = 1
+    options.enable_cpu_mem_arena = False
+    options.log_severity_level = 4
+    return onnxruntime.InferenceSession(
+        str(path), providers=["CPUExecutionProvider"], sess_options=options
+    )
+
+
+def _as_float32(block: np.ndarray) -> np.ndarray:
+    array = np.asarray(block)
+    if array.ndim != 1:
+        raise ValueError(f"audio blocks must be 1-D mono samples, got shape {array.shape}")
+    if array.dtype == np.int16:
+        return array.astype(np.float32) / 32768.0
+    return array.astype(np.float32, copy=False)
+
+
+def _frames(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """Regroup blocks of any length into (n, FRAME_SAMPLES) arrays; the tail is zero-padded."""
+    remainder = np.zeros(0, dtype=np.float32)
+    for block in blocks:
+        samples = _as_float32(block)
+        if remainder.size:
+            samples = np.concatenate([remainder, samples])
+        whole = samples.size - samples.size % FRAME_SAMPLES
+        if whole:
+            yield samples[:whole].reshape(-1, FRAME_SAMPLES)
+        remainder = samples[whole:].copy()
+    if remainder.size:
+        padded = np.zeros(FRAME_SAMPLES, dtype=np.float32)
+        padded[: remainder.size] = remainder
+        yield padded.reshape(1, FRAME_SAMPLES)
+
+
+def _batches(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """Regroup frame arrays into batches of exactly BATCH_FRAMES (the last may be shorter)."""
+    pending: list[np.ndarray] = []
+    count = 0
+    for array in frames:
+        pending.append(array)
+        count += array.shape[0]
+        while count >= BATCH_FRAMES:
+            joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
+            yield joined[:BATCH_FRAMES]
+            rest = joined[BATCH_FRAMES:]
+            pending = [rest] if rest.shape[0] else []
+            count = rest.shape[0]
+    if count:
+        yield np.concatenate(pending) if len(pending) > 1 else pending[0]
+
+
+class SpeechDetector:
+    """Scores 16 kHz mono audio, 32 ms at a time, with Silero VAD.
+
+    One detector holds one ONNX session and may be reused for many streams: each call to
+    `probabilities` / `iter_probabilities` keeps its own state, so calls may even overlap
+    (ONNX Runtime sessions are thread-safe).
+    """
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        self._session = _session(model_path or default_model_path())
+
+    def iter_probabilities(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+        """Yield speech probabilities batch by batch as the blocks arrive.
+
+        Blocks are float32 in [-1, 1] (int16 is converted); their lengths need not be multiples
+        of a frame. The last partial frame is zero-padded, so `ceil(samples / 512)` values come
+        out in total.
+        """
+        h = np.zeros(STATE_SHAPE, dtype=np.float32)
+        c = np.zeros(STATE_SHAPE, dtype=np.float32)
+        context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
+        for batch in _batches(_frames(blocks)):
+            previous_tails = np.concatenate(
+                [context[None, :], batch[:-1, -CONTEXT_SAMPLES:]], axis=0
+            )
+            inputs = np.concatenate([previous_tails, batch], axis=1)
+            output, h, c = self._session.run(None, {"input": inputs, "h": h, "c": c})
+            context = batch[-1, -CONTEXT_SAMPLES:].copy()
+            yield np.asarray(output, dtype=np.float32).reshape(-1)
+
+    def probabilities(self, blocks: Iterable[np.ndarray]) -> np.ndarray:
+        """One speech probability per 512-sample frame (`FRAME_SECONDS` each), as float32."""
+        parts = list(self.iter_probabilities(blocks))
+        if not parts:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(parts)

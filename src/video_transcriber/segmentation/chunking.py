@@ -1,0 +1,124 @@
+"""Speech spans → chunks: consecutive units of transcription work, cut in silence.
+
+Chunks are planned greedily from the first span on. From a chunk's start, every gap between two
+spans is a place the chunk could end. The planner looks at the gaps whose chunk length falls in a
+window around `target_seconds` (± `TARGET_WINDOW_FRACTION`) and cuts at the *longest* of them:
+a long pause is the safest place to cut, because no word straddles it and the decoder restarts
+on a sentence boundary. With no gap in the window it cuts at the gap nearest the target. A chunk
+never exceeds `max_seconds`; only a single span longer than that is cut inside speech, into
+equal pieces (a forced cut).
+
+A chunk starts where its first span starts and ends where its last span ends, so leading and
+trailing silence is never sent to a worker. No speech means no chunks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from video_transcriber.domain import Chunk, SpeechSpan
+
+TARGET_WINDOW_FRACTION = 0.25
+"""Cut candidates are gaps whose chunk length is within ±25% of the target. Wide enough that
+there is usually a real pause to choose from; narrow enough that chunk lengths stay even, which
+keeps workers evenly loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A span, or a piece of one too long for a chunk; `forced_after` marks a cut in speech."""
+
+    start: float
+    end: float
+    forced_after: bool = False
+
+
+def plan_chunks(
+    spans: Sequence[SpeechSpan], *, duration: float, target_seconds: float, max_seconds: float
+) -> list[Chunk]:
+    """Consecutive, disjoint chunks that together hold every second of `spans`.
+
+    `target_seconds` is the length aimed for; `max_seconds` the hard limit (a target above it is
+    treated as `max_seconds`). Spans are clipped to `[0, duration]`; overlapping spans are merged.
+    """
+    if target_seconds <= 0 or max_seconds <= 0:
+        raise ValueError("target_seconds and max_seconds must be positive")
+    target = min(target_seconds, max_seconds)
+    units = _units(_normalise(spans, duration), max_seconds)
+    chunks: list[Chunk] = []
+    first = 0
+    while first < len(units):
+        last = _choose_last(units, first, target, max_seconds)
+        members = units[first : last + 1]
+        chunks.append(
+            Chunk(
+                index=len(chunks),
+                start=members[0].start,
+                end=members[-1].end,
+                speech=tuple(SpeechSpan(unit.start, unit.end) for unit in members),
+            )
+        )
+        first = last + 1
+    return chunks
+
+
+def _normalise(spans: Sequence[SpeechSpan], duration: float) -> list[SpeechSpan]:
+    """Sorted, clipped to the media, empty spans dropped, overlapping ones merged.
+
+    Touching spans stay apart: padding splits short pauses at their middle, and that middle is
+    still a fine place to cut.
+    """
+    clipped = sorted(
+        (max(0.0, span.start), min(duration, span.end))
+        for span in spans
+        if min(duration, span.end) > max(0.0, span.start)
+    )
+    merged: list[list[float]] = []
+    for start, end in clipped:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [SpeechSpan(start, end) for start, end in merged]
+
+
+def _units(spans: list[SpeechSpan], max_seconds: float) -> list[_Unit]:
+    """Spans as units; a span longer than `max_seconds` becomes equal pieces with forced cuts."""
+    units: list[_Unit] = []
+    for span in spans:
+        pieces = max(1, math.ceil(span.duration / max_seconds))
+        if pieces == 1:
+            units.append(_Unit(span.start, span.end))
+            continue
+        step = span.duration / pieces
+        edges = [span.start + step * k for k in range(pieces)] + [span.end]
+        units.extend(
+            _Unit(edges[k], edges[k + 1], forced_after=k < pieces - 1) for k in range(pieces)
+        )
+    return units
+
+
+def _choose_last(units: list[_Unit], first: int, target: float, max_seconds: float) -> int:
+    """Index of the last unit of the chunk that starts with `units[first]`."""
+    chunk_start = units[first].start
+    low, high = target * (1 - TARGET_WINDOW_FRACTION), target * (1 + TARGET_WINDOW_FRACTION)
+    in_window: list[tuple[float, float, int]] = []  # (gap, -distance to target, index)
+    nearest = first
+    for index in range(first, len(units)):
+        unit = units[index]
+        length = unit.end - chunk_start
+        if length > max_seconds:
+            break
+        ends_run = unit.forced_after or index == len(units) - 1
+        gap = math.inf if ends_run else units[index + 1].start - unit.end
+        if abs(length - target) <= abs(units[nearest].end - chunk_start - target):
+            nearest = index
+        if low <= length <= high:
+            in_window.append((gap, -abs(length - target), index))
+        if ends_run or length > high:
+            break
+    if in_window:
+        return max(in_window)[2]
+    return nearest
