@@ -13,15 +13,29 @@ PYTEST_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test bench bench-quick lint format clean system-deps
+.PHONY: install run test bench bench-quick lint format clean system-deps web-assets
 
-install: $(VENV)/.installed
+TUS_JS := src/video_transcriber/web/static/vendor/tus.min.js
+
+install: $(VENV)/.installed web-assets
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev]'
 	touch $@
+
+## The web UI's browser dependency from npm (tus-js-client, pinned by package-lock.json), copied
+## where the app serves it. Without npm the rest still installs; the upload page says what is missing.
+web-assets: $(TUS_JS)
+
+$(TUS_JS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && \
+	  mkdir -p $(@D) && cp node_modules/tus-js-client/dist/tus.min.js $@; \
+	else \
+	  echo "npm not found: install Node.js and npm, then run 'make install' again (the upload page needs tus-js-client)." >&2; \
+	fi
 
 ## Start the service on the bundled defaults (tiny.en, SQLite, local worker pool).
 run: install
@@ -51,4 +65,4 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(dir $(TUS_JS))

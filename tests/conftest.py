@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.scaleout import (
+    WorkerFleet,
+    celery_env,
+    create_database,
+    drop_database,
+    empty_tables,
+    require_env,
+)
 from video_transcriber.evaluation.corpus import Clip, load_manifest, speech_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -45,3 +55,53 @@ def corpus(speech_corpus_dir: Path) -> list[Clip]:
 @pytest.fixture(scope="session")
 def jfk_clip(corpus: list[Clip]) -> Clip:
     return next(c for c in corpus if c.name == "jfk_inaugural_excerpt.flac")
+
+
+# -- scale-out: real Redis, PostgreSQL and Celery workers (see tests/scaleout.py) --------------
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return require_env("VT_TEST_REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped at its end."""
+    admin = require_env("VT_TEST_POSTGRES_URL")
+    url = create_database(admin)
+    yield url
+    drop_database(admin, url)
+
+
+@pytest.fixture(scope="session")
+def celery_test_env(redis_url: str) -> dict[str, str]:
+    """`VT_*` variables for an API and workers on a queue of this session's own."""
+    return celery_env(redis_url, queue=f"vt-test-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
+def celery_fleet(
+    celery_test_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerFleet]:
+    """`video-transcriber worker` subprocesses; call `.ensure(n)` for n live workers."""
+    fleet = WorkerFleet(celery_test_env, tmp_path_factory.mktemp("celery-workers"))
+    yield fleet
+    fleet.stop()
+
+
+def _database_params() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get("VT_TEST_POSTGRES_URL") or os.environ.get("CI") == "true":
+        params.append(pytest.param("postgres", id="postgres", marks=pytest.mark.scaleout))
+    return params
+
+
+@pytest.fixture(params=_database_params())
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """None: the default SQLite file; else this session's PostgreSQL database, emptied."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("postgres_url")
+    empty_tables(url)
+    return url

@@ -1,0 +1,107 @@
+"""Shared pieces of the end-to-end benchmarks: cached lecture videos, a process-tree RSS sampler,
+and running a command under it.
+
+Peak memory is measured the way an operator would see it: the resident set size of the whole
+process tree (the CLI and every worker it spawns), sampled every `SAMPLE_SECONDS` with psutil and
+summed over live processes. Shared library pages count once per process, so this overstates what
+the tree really costs; it is the conservative number.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from video_transcriber.evaluation.corpus import english_utterances
+from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
+
+BENCH_DIR = Path(__file__).resolve().parent
+OUT_DIR = BENCH_DIR / "out"
+MEDIA_DIR = OUT_DIR / "media"
+SAMPLE_SECONDS = 0.2
+SEED = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One command's wall time, CPU time, peak tree RSS, exit code and output."""
+
+    wall_seconds: float
+    cpu_seconds: float
+    """User + system time of the process and every descendant it waited for: unlike wall time,
+    barely affected by other load on the machine."""
+    peak_rss_bytes: int
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def lecture(minutes: float) -> LectureInfo:
+    """An MP4 (H.264 + AAC) lecture of `minutes`, built once and cached under bench/out/media."""
+    MEDIA_DIR.mkdir(parents=True, exist_ok=True)
+    path = MEDIA_DIR / f"lecture-{minutes:g}min-seed{SEED}.mp4"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists():
+        data = json.loads(meta.read_text())
+        return LectureInfo(path, data["duration"], data["reference"], ())
+    print(f"building {path.name} ...", file=sys.stderr, flush=True)
+    info = build_lecture(english_utterances(), target_seconds=minutes * 60, out=path, seed=SEED)
+    placed = [p.name for p in info.placements]
+    meta.write_text(
+        json.dumps({"duration": info.duration, "reference": info.reference, "clips": placed})
+    )
+    return info
+
+
+def placed_clips(info: LectureInfo) -> list[str]:
+    """Names of the clips in the lecture, in order (from the cache's metadata)."""
+    return list(json.loads(info.path.with_suffix(".json").read_text())["clips"])
+
+
+def _tree_rss(root: psutil.Process) -> int:
+    total = 0
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            total += proc.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
+def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Measured:
+    """Run `command`, sampling the RSS of its process tree; wall time includes start-up."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    root = psutil.Process(process.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, _tree_rss(root))
+            except psutil.NoSuchProcess:
+                return
+            done.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
+    wall = time.monotonic() - started
+    done.set()
+    sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(wall, cpu, peak, process.returncode, stdout, stderr)

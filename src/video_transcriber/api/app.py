@@ -1,0 +1,184 @@
+"""`create_app(settings)`: the FastAPI service, its lifespan, middleware and routers.
+
+The lifespan builds the job services (`jobs.service.open_services`: migrations, the warm worker
+pool, resuming unfinished jobs) in a worker thread and puts each on `app.state`, where the typed
+dependencies in `api.deps` find them. Routers are plain `APIRouter`s from `api.routes`; another
+area is added by including its router in `ROUTERS` (or `app.include_router` after creation).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from pydantic.json_schema import models_json_schema
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from video_transcriber import __version__
+from video_transcriber.api.errors import install_error_handlers
+from video_transcriber.api.routes import (
+    events,
+    insights,
+    jobs,
+    openai_compat,
+    performance,
+    search,
+    segments,
+    system,
+    uploads,
+    web,
+)
+from video_transcriber.api.routes import metrics as metrics_route
+from video_transcriber.api.runtime import build_runner, install_metrics
+from video_transcriber.api.schemas import JobCreate
+from video_transcriber.api.security import KeyRing
+from video_transcriber.config import Settings
+from video_transcriber.jobs.runner import JobRunner
+from video_transcriber.jobs.service import open_services
+from video_transcriber.jobs.tunable import tuned_settings
+
+log = logging.getLogger(__name__)
+
+ROUTERS: list[APIRouter] = [
+    system.router,
+    jobs.router,
+    events.router,
+    uploads.router,
+    insights.router,
+    search.router,
+    segments.router,
+    performance.router,
+    metrics_route.router,
+    openai_compat.router,
+]
+SWEEP_SECONDS = 600.0
+"""How often expired tus uploads are deleted."""
+TUS_HEADERS = [
+    "Location",
+    "Tus-Resumable",
+    "Tus-Version",
+    "Tus-Extension",
+    "Tus-Max-Size",
+    "Upload-Offset",
+    "Upload-Length",
+    "Upload-Defer-Length",
+    "Upload-Metadata",
+    "Upload-Concat",
+    "Upload-Expires",
+]
+
+
+def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAPI:
+    """The service. `runner` replaces the warm pool + pipeline (tests run without a model)."""
+    settings.check_safe_for_environment()
+    settings = tuned_settings(settings)  # values saved by POST /api/performance/optimize
+    app = FastAPI(
+        title="video-transcriber",
+        version=__version__,
+        summary="Upload lecture videos, get timestamped transcripts.",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.runner_override = runner
+    app.state.keys = KeyRing(settings.service.api_keys)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    web.install(app)  # the browser UI at `/` and its static files, after the API
+    app.add_middleware(TusMiddleware)
+    install_metrics(app)
+    if settings.service.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.service.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=[*TUS_HEADERS, "Content-Disposition"],
+        )
+    _document_request_bodies(app)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    services = await run_in_threadpool(
+        lambda: open_services(settings, build_runner(app, settings, app.state.runner_override))
+    )
+    app.state.services = services
+    for name in ("store", "bus", "uploads", "layout", "manager", "intake"):
+        setattr(app.state, name, getattr(services, name))
+    sweeper = asyncio.create_task(_sweep_uploads(app))
+    try:
+        yield
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        await run_in_threadpool(services.close)
+
+
+async def _sweep_uploads(app: FastAPI) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        try:
+            removed = await run_in_threadpool(app.state.uploads.sweep)
+        except OSError:
+            log.exception("sweeping expired uploads failed")
+            continue
+        if removed:
+            log.info("deleted %d expired uploads", removed)
+
+
+class TusMiddleware:
+    """tus on `/files`: honour `X-HTTP-Method-Override` and put `Tus-Resumable` on every
+    response (errors included), as the protocol asks."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not (path == "/files" or path.startswith("/files/")):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", []))
+        override = headers.get(b"x-http-method-override")
+        if override and scope["method"] == "POST":
+            scope = {**scope, "method": override.decode("latin-1").strip().upper()}
+
+        async def send_with_version(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                existing = list(message.get("headers", []))
+                if not any(name.lower() == b"tus-resumable" for name, _ in existing):
+                    existing.append((b"tus-resumable", b"1.0.0"))
+                message = {**message, "headers": existing}
+            await send(message)
+
+        await self.app(scope, receive, send_with_version)
+
+
+def _document_request_bodies(app: FastAPI) -> None:
+    """`POST /api/jobs` reads its body itself (JSON or streamed multipart); put the JSON body's
+    schemas in the OpenAPI components its description refers to."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = original()
+        _, definitions = models_json_schema(
+            [(JobCreate, "validation")], ref_template="#/components/schemas/{model}"
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, definition in definitions.get("$defs", {}).items():
+            components.setdefault(name, definition)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

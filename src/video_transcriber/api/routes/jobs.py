@@ -1,0 +1,315 @@
+"""Jobs: create (from a tus upload or a multipart file), list, read, cancel, retry, delete, and
+download the transcript or the media.
+
+Store and file work is blocking, so plain `def` routes run in the threadpool; only creation is
+`async`, because it streams the multipart body, and it hands blocking steps to threads.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from video_transcriber.api.deps import (
+    IntakeDep,
+    LayoutDep,
+    ManagerDep,
+    OwnerDep,
+    SettingsDep,
+    StoreDep,
+)
+from video_transcriber.api.routes.insights import (
+    InsightsDep,
+    remember_job_keywords,
+    study_extras,
+)
+from video_transcriber.api.schemas import (
+    KNOWN_MODELS,
+    ErrorBody,
+    JobCreate,
+    JobOptions,
+    JobPage,
+    JobPublic,
+    TranscriptFormat,
+)
+from video_transcriber.api.streaming import declared_length, stream_body
+from video_transcriber.config import Settings
+from video_transcriber.domain import JobStatus
+from video_transcriber.errors import UploadError, UploadTooLargeError
+from video_transcriber.formats import CONTENT_TYPES, render
+from video_transcriber.jobs.intake import JobIntake
+from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.layout import DataLayout
+from video_transcriber.uploads.multipart import MAX_FIELD_BYTES, StreamingForm
+from video_transcriber.uploads.tus import too_large_message
+
+JSON_BODY_LIMIT = 64 * 1024
+MULTIPART_OVERHEAD = MAX_FIELD_BYTES + 64 * 1024
+"""Bytes a multipart body may carry beyond the file itself (boundaries, headers, fields)."""
+
+_CREATE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/JobCreate"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "name": {"type": "string", "maxLength": 200},
+                        "options": {
+                            "type": "string",
+                            "description": "JobOptions as a JSON object.",
+                        },
+                        "model": {"type": "string"},
+                        "language": {"type": "string"},
+                        "beam_size": {"type": "integer"},
+                        "word_timestamps": {"type": "boolean"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+_M = TypeVar("_M", JobCreate, JobOptions)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
+CONFLICT: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+
+router = APIRouter(prefix="/api/jobs", tags=["jobs"])
+
+
+@router.get("", response_model=JobPage)
+def list_jobs(
+    store: StoreDep,
+    owner: OwnerDep,
+    status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Search names.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> JobPage:
+    """Your jobs, newest first; filter by status, search name and file name."""
+    jobs, total = store.list_jobs(
+        owner=owner, status=status_filter, search=q, limit=limit, offset=offset
+    )
+    return JobPage(items=[JobPublic.of(j) for j in jobs], total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=JobPublic,
+    openapi_extra=_CREATE_BODY,
+    responses={
+        400: {"model": ErrorBody},
+        404: {"model": ErrorBody},
+        413: {"model": ErrorBody},
+        415: {"model": ErrorBody},
+        422: {"model": ErrorBody},
+    },
+)
+async def create_job(
+    request: Request,
+    settings: SettingsDep,
+    layout: LayoutDep,
+    intake: IntakeDep,
+    insights: InsightsDep,
+    owner: OwnerDep,
+) -> JobPublic:
+    """Queue a transcription: JSON naming a finished tus upload, or a multipart `file`."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        job = await _from_multipart(request, content_type, settings, layout, intake, owner)
+        await run_in_threadpool(remember_job_keywords, insights, job, request.state.job_keywords)
+    elif content_type.split(";")[0].strip() == "application/json":
+        body = _parse(JobCreate, await _small_body(request))
+        options = _checked(body.options, settings)
+        job = await run_in_threadpool(
+            lambda: intake.from_upload(
+                owner=owner, upload_id=body.upload_id, name=body.name, options=options
+            )
+        )
+        await run_in_threadpool(remember_job_keywords, insights, job, body.options.keywords)
+    else:
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            "Send JSON with an upload_id, or the file itself as multipart/form-data.",
+        )
+    return JobPublic.of(job)
+
+
+@router.get("/{job_id}", response_model=JobPublic, responses=NOT_FOUND)
+def get_job(job_id: uuid.UUID, store: StoreDep, owner: OwnerDep) -> JobPublic:
+    return JobPublic.of(store.get(str(job_id), owner=owner))
+
+
+@router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+def delete_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> Response:
+    """Delete the job, its transcript, its media and its scratch files."""
+    manager.delete(str(job_id), owner=owner)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{job_id}/cancel", response_model=JobPublic, responses=CONFLICT)
+def cancel_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> JobPublic:
+    return JobPublic.of(manager.cancel(str(job_id), owner=owner))
+
+
+@router.post("/{job_id}/retry", response_model=JobPublic, responses=CONFLICT)
+def retry_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> JobPublic:
+    """Queue a failed or cancelled job again; chunks it already finished are kept."""
+    return JobPublic.of(manager.retry(str(job_id), owner=owner))
+
+
+@router.get(
+    "/{job_id}/transcript",
+    responses={**CONFLICT, 200: {"content": {t: {} for t in CONTENT_TYPES.values()}}},
+)
+def get_transcript(
+    request: Request,
+    job_id: uuid.UUID,
+    store: StoreDep,
+    insights: InsightsDep,
+    owner: OwnerDep,
+    fmt: Annotated[TranscriptFormat, Query(alias="format")] = "txt",
+) -> Response:
+    """The finished transcript as txt, srt, vtt, json, tsv, md (study sheet) or html
+    (standalone searchable page), as a download."""
+    job = store.get(str(job_id), owner=owner)
+    transcript = store.transcript(job.id) if job.status is JobStatus.COMPLETED else None
+    if transcript is None:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"The transcript is not ready: the job is {job.status.value}. "
+            "Wait until its status is completed (or retry it if it failed).",
+        )
+    extras = study_extras(request, insights, job, transcript, fmt)
+    body = render(transcript, fmt, title=job.name, **extras)
+    return Response(
+        content=body,
+        media_type=CONTENT_TYPES[fmt],
+        headers={"Content-Disposition": content_disposition(job.name, fmt)},
+    )
+
+
+@router.get("/{job_id}/media", response_class=FileResponse, responses=NOT_FOUND)
+def get_media(
+    job_id: uuid.UUID, store: StoreDep, layout: LayoutDep, owner: OwnerDep
+) -> FileResponse:
+    """The uploaded media, with range requests for players."""
+    job = store.get(str(job_id), owner=owner)
+    path = layout.inside(job.media_path)
+    if not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "The media file of this job is gone.")
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(
+        path,
+        media_type=media_type,
+        content_disposition_type="inline",
+        filename=_safe_stem(job.name) + path.suffix,
+    )
+
+
+def content_disposition(name: str, extension: str) -> str:
+    """`attachment` with an ASCII-safe filename and the exact one in RFC 5987 form."""
+    exact = quote(f"{name}.{extension}", safe="")
+    return f"attachment; filename=\"{_safe_stem(name)}.{extension}\"; filename*=UTF-8''{exact}"
+
+
+def _safe_stem(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9-]+", "_", name).strip("_-")[:100]
+    return stem or "transcript"
+
+
+async def _small_body(request: Request) -> bytes:
+    length = declared_length(request)
+    if length is not None and length > JSON_BODY_LIMIT:
+        raise UploadError("The JSON body is too large; send only upload_id, name and options.")
+    chunks = bytearray()
+    async for piece in request.stream():
+        chunks.extend(piece)
+        if len(chunks) > JSON_BODY_LIMIT:
+            raise UploadError("The JSON body is too large; send only upload_id, name and options.")
+    return bytes(chunks)
+
+
+def _parse(model: type[_M], data: bytes | dict[str, Any]) -> _M:
+    try:
+        if isinstance(data, bytes):
+            return model.model_validate_json(data)
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+
+
+def _checked(options: JobOptions, settings: Settings) -> Any:
+    """Domain options, after refusing model names that are not plain known names."""
+    if options.model is not None and options.model not in KNOWN_MODELS | {settings.model.name}:
+        raise HTTPException(
+            422,
+            f"Unknown model {options.model!r}; use one of the names GET /api/config lists.",
+        )
+    return options.to_domain()
+
+
+async def _from_multipart(
+    request: Request,
+    content_type: str,
+    settings: Settings,
+    layout: DataLayout,
+    intake: JobIntake,
+    owner: str,
+) -> Job:
+    cap = settings.service.max_upload_bytes
+    length = declared_length(request)
+    if length is not None and length > cap + MULTIPART_OVERHEAD:
+        raise UploadTooLargeError(too_large_message(length, cap))
+    destination = layout.incoming / f"{uuid.uuid4().hex}.part"
+    form = StreamingForm(content_type, destination, max_bytes=cap)
+    try:
+        if not await stream_body(request, form.feed):
+            raise UploadError("The upload was cut off before it finished; send the file again.")
+        result = await run_in_threadpool(form.finish)
+        parsed = _parse(JobOptions, _form_options(result.fields))
+        request.state.job_keywords = parsed.keywords  # kept by create_job once the job exists
+        options = _checked(parsed, settings)
+        return await run_in_threadpool(
+            lambda: intake.from_file(
+                owner=owner,
+                path=destination,
+                filename=result.filename or "upload",
+                name=result.fields.get("name"),
+                options=options,
+            )
+        )
+    finally:
+        form.close()
+        Path(destination).unlink(missing_ok=True)
+
+
+def _form_options(fields: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if fields.get("options", "").strip():
+        try:
+            data = json.loads(fields["options"])
+        except json.JSONDecodeError:
+            raise UploadError("The 'options' field must be a JSON object.") from None
+        if not isinstance(data, dict):
+            raise UploadError("The 'options' field must be a JSON object.")
+    for key in ("model", "language", "beam_size", "word_timestamps"):
+        if fields.get(key, "").strip():
+            data[key] = fields[key].strip()
+    return data

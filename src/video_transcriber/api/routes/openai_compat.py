@@ -1,0 +1,288 @@
+"""OpenAI-compatible transcription: `POST /v1/audio/transcriptions` and `GET /v1/models`.
+
+A request becomes an ordinary job owned by the caller's key: the file streams to disk through the
+same multipart reader and `JobIntake.from_file` the job API uses, the job runs on the shared warm
+pool, and the route waits for it on the event bus (re-reading the store every few seconds), so
+history, metrics and `/api/jobs` include it. If the client hangs up while waiting, the job is
+cancelled. `whisper-1` and the configured model name mean the configured model; another known
+name runs that model, and one that cannot be loaded answers 400 `model_not_found`.
+Every error is in OpenAI's shape, so OpenAI clients raise their usual exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+
+from video_transcriber.api.deps import (
+    BusDep,
+    IntakeDep,
+    LayoutDep,
+    ManagerDep,
+    SettingsDep,
+    StoreDep,
+)
+from video_transcriber.api.openai_shapes import OpenAIError, model_list, simple_json, verbose_json
+from video_transcriber.api.schemas import KNOWN_MODELS
+from video_transcriber.api.security import KeyRing
+from video_transcriber.api.streaming import stream_body
+from video_transcriber.config import Settings
+from video_transcriber.domain import JobStatus, TranscribeOptions
+from video_transcriber.errors import (
+    MediaError,
+    UploadTooLargeError,
+    VideoTranscriberError,
+)
+from video_transcriber.formats import render
+from video_transcriber.jobs.events import EventBus
+from video_transcriber.jobs.intake import JobIntake
+from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.manager import JobManager
+from video_transcriber.jobs.store import JobStore
+from video_transcriber.uploads.multipart import FILE_FIELD, FormResult, StreamingForm
+
+ALIASES = frozenset({"whisper-1"})
+"""OpenAI model names that mean "the configured model"."""
+RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
+GRANULARITIES = frozenset({"segment", "word"})
+RECHECK_SECONDS = 2.0
+"""While waiting for the job: how often to re-read it and check the client is still there."""
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_STARTED = int(time.time())
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+
+class _Form(StreamingForm):
+    """The streaming reader, keeping each value of repeated fields (`timestamp_granularities[]`)."""
+
+    def __init__(self, content_type: str, destination: Path, *, max_bytes: int) -> None:
+        super().__init__(content_type, destination, max_bytes=max_bytes)
+        self.lists: dict[str, list[str]] = {}
+
+    def _part_end(self) -> None:
+        name = self._name
+        super()._part_end()
+        if name and name != FILE_FIELD:
+            self.lists.setdefault(name, []).append(self.result.fields[name])
+
+
+@dataclass(frozen=True, slots=True)
+class _Params:
+    response_format: str
+    options: TranscribeOptions
+    segments: bool
+    words: bool
+
+
+def _owner(request: Request) -> str:
+    keys: KeyRing = request.app.state.keys
+    owner = keys.owner_for(request.headers.get("authorization"))
+    if owner is None:
+        raise OpenAIError(
+            401,
+            "Incorrect or missing API key. Send it as 'Authorization: Bearer <key>'.",
+            code="invalid_api_key",
+        )
+    return owner
+
+
+@router.get("/models")
+def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
+    """The models this service answers to (OpenAI's model list shape)."""
+    try:
+        _owner(request)
+    except OpenAIError as exc:
+        return exc.response()
+    return JSONResponse(model_list(settings.model.name, _STARTED))
+
+
+@router.post(
+    "/audio/transcriptions",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def create_transcription(
+    request: Request,
+    settings: SettingsDep,
+    layout: LayoutDep,
+    intake: IntakeDep,
+    store: StoreDep,
+    bus: BusDep,
+    manager: ManagerDep,
+) -> Response:
+    """Transcribe `file` like OpenAI's endpoint: json, text, srt, vtt or verbose_json."""
+    try:
+        owner = _owner(request)
+        destination = layout.incoming / f"{uuid.uuid4().hex}.part"
+        try:
+            form = await _receive(request, settings, destination)
+            params = _params(form.lists, settings)
+            job = await _queue(intake, owner, destination, form.result, params.options)
+        finally:
+            destination.unlink(missing_ok=True)
+        final = await _wait(request, job.id, owner, store, bus, manager)
+        if final is None:
+            return Response(status_code=499)  # the client is gone; nobody reads this
+        return await _result(final, params, store)
+    except OpenAIError as exc:
+        return exc.response()
+    except UploadTooLargeError as exc:
+        return OpenAIError(413, str(exc), param="file").response({"Connection": "close"})
+    except VideoTranscriberError as exc:
+        status = exc.http_status if exc.http_status < 500 else 500
+        kind = "invalid_request_error" if status < 500 else "server_error"
+        return OpenAIError(status, str(exc), kind=kind).response()
+
+
+async def _receive(request: Request, settings: Settings, destination: Path) -> _Form:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("multipart/form-data"):
+        raise OpenAIError(400, "Send the audio as multipart/form-data with a 'file' field.")
+    form = _Form(content_type, destination, max_bytes=settings.service.max_upload_bytes)
+    try:
+        if not await stream_body(request, form.feed):
+            raise OpenAIError(400, "The upload was cut off before it finished; send it again.")
+        await run_in_threadpool(form.finish)
+    finally:
+        form.close()
+    return form
+
+
+def _one(lists: dict[str, list[str]], name: str) -> str:
+    values = lists.get(name)
+    return values[-1].strip() if values else ""
+
+
+def _model(requested: str, settings: Settings) -> str | None:
+    """None for the configured model, else the requested known name."""
+    if not requested or requested in ALIASES or requested == settings.model.name:
+        return None
+    if requested not in KNOWN_MODELS:
+        raise OpenAIError(
+            400,
+            f"The model '{requested}' does not exist here. Use 'whisper-1' (the configured "
+            f"model, {settings.model.name}) or one of: {', '.join(sorted(KNOWN_MODELS))}.",
+            param="model",
+            code="model_not_found",
+        )
+    return requested
+
+
+def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
+    fmt = _one(lists, "response_format") or "json"
+    if fmt not in RESPONSE_FORMATS:
+        raise OpenAIError(
+            400,
+            f"response_format must be one of {', '.join(RESPONSE_FORMATS)}.",
+            param="response_format",
+        )
+    granularities = set(lists.get("timestamp_granularities[]", []))
+    granularities |= set(lists.get("timestamp_granularities", []))
+    granularities = {value.strip() for value in granularities if value.strip()}
+    if not granularities <= GRANULARITIES:
+        raise OpenAIError(
+            400,
+            "timestamp_granularities may contain 'segment' and 'word'.",
+            param="timestamp_granularities",
+        )
+    language = _one(lists, "language").lower() or None
+    if language is not None and not _LANGUAGE.match(language):
+        raise OpenAIError(400, "language must be an ISO-639-1 code such as 'en'.", param="language")
+    _check_temperature(_one(lists, "temperature"))
+    words = "word" in granularities and fmt == "verbose_json"
+    options = TranscribeOptions(
+        model=_model(_one(lists, "model"), settings),
+        language=language,
+        word_timestamps=words,
+        initial_prompt=_one(lists, "prompt") or None,
+    )
+    segments = not granularities or "segment" in granularities
+    return _Params(fmt, options, segments=segments, words=words)
+
+
+def _check_temperature(value: str) -> None:
+    """Accepted for compatibility; decoding uses the service's own temperature schedule."""
+    if not value:
+        return
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise OpenAIError(400, "temperature must be a number from 0 to 1.", param="temperature")
+
+
+async def _queue(
+    intake: JobIntake, owner: str, path: Path, form: FormResult, options: TranscribeOptions
+) -> Job:
+    try:
+        return await run_in_threadpool(
+            lambda: intake.from_file(
+                owner=owner,
+                path=path,
+                filename=form.filename or "audio",
+                name=None,
+                options=options,
+            )
+        )
+    except MediaError as exc:
+        raise OpenAIError(400, str(exc), param="file") from exc
+
+
+async def _wait(
+    request: Request, job_id: str, owner: str, store: JobStore, bus: EventBus, manager: JobManager
+) -> Job | None:
+    """The job once it is final, or None if the client hung up (the job is then cancelled)."""
+    with bus.subscribe(job_id) as queue:
+        while True:
+            job = await run_in_threadpool(store.get, job_id)
+            if job.status.is_final:
+                return job
+            try:
+                await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
+                continue
+            except TimeoutError:
+                pass
+            if await request.is_disconnected():
+                with contextlib.suppress(VideoTranscriberError):  # finished or deleted meanwhile
+                    await run_in_threadpool(lambda: manager.cancel(job_id, owner=owner))
+                return None
+
+
+async def _result(job: Job, params: _Params, store: JobStore) -> Response:
+    if job.status is JobStatus.FAILED:
+        raise _failure(job, params)
+    transcript = await run_in_threadpool(store.transcript, job.id)
+    if job.status is not JobStatus.COMPLETED or transcript is None:
+        raise OpenAIError(
+            500, "The transcription was cancelled before it finished.", kind="server_error"
+        )
+    fmt = params.response_format
+    if fmt == "json":
+        return JSONResponse(simple_json(transcript))
+    if fmt == "verbose_json":
+        return JSONResponse(verbose_json(transcript, segments=params.segments, words=params.words))
+    body = transcript.text + "\n" if fmt == "text" else render(transcript, fmt)
+    return PlainTextResponse(body)
+
+
+def _failure(job: Job, params: _Params) -> OpenAIError:
+    error = job.error or "The transcription failed."
+    model = params.options.model
+    if model is not None and "Whisper model" in error:  # the model could not be loaded
+        return OpenAIError(400, error, param="model", code="model_not_found")
+    return OpenAIError(500, error, kind="server_error")

@@ -1,0 +1,49 @@
+"""Liveness and the facts clients need before uploading: `/healthz`, `/api/config`."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from fastapi import APIRouter
+
+from video_transcriber import __version__
+from video_transcriber.api.deps import SettingsDep, StoreDep
+from video_transcriber.api.schemas import KNOWN_MODELS, Health, ServiceConfig, TranscriptFormat
+from video_transcriber.api.security import KeyRing
+
+TUS_VERSION = "1.0.0"
+TUS_EXTENSIONS = [
+    "creation",
+    "creation-with-upload",
+    "creation-defer-length",
+    "termination",
+    "concatenation",
+    "expiration",
+]
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(store: StoreDep) -> Health:
+    """The service is up and its database answers."""
+    store.ping()
+    return Health(status="ok", version=__version__)
+
+
+@router.get("/api/config", response_model=ServiceConfig)
+def service_config(settings: SettingsDep) -> ServiceConfig:
+    """Upload endpoint, recommended chunk size, limits, and what a job may ask for."""
+    service = settings.service
+    return ServiceConfig(
+        tus_endpoint="/files/",
+        tus_version=TUS_VERSION,
+        tus_extensions=TUS_EXTENSIONS,
+        chunk_size_bytes=service.tus_chunk_bytes,
+        max_upload_bytes=service.max_upload_bytes,
+        upload_expiry_seconds=service.upload_expiry_hours * 3600,
+        auth_required=KeyRing(service.api_keys).required,
+        default_model=settings.model.name,
+        models=sorted(KNOWN_MODELS | {settings.model.name}),
+        transcript_formats=list(get_args(TranscriptFormat)),
+    )

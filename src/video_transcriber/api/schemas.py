@@ -1,0 +1,174 @@
+"""Request and response bodies, split by role: what clients send (`JobCreate`, `JobOptions`) and
+what they get back (`JobPublic`, `JobPage`, `ServiceConfig`). Conversions from the store's
+plain data live here too, so routes stay thin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
+from video_transcriber.jobs.job import Job
+
+KNOWN_MODELS = frozenset(
+    {
+        "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+        "large-v1", "large-v2", "large-v3", "large", "large-v3-turbo", "turbo",
+        "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3",
+    }
+)  # fmt: skip
+"""Model names a request may ask for (plus the configured one); never a path on the server."""
+
+TranscriptFormat = Literal["txt", "srt", "vtt", "json", "tsv", "md", "html"]
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="What went wrong and what to do about it.")
+
+
+class JobOptions(BaseModel):
+    """Per-job decoding options; anything left out uses the service's settings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(
+        default=None,
+        max_length=64,
+        description="A Whisper model name such as `tiny.en` or `small.en`.",
+        examples=["tiny.en"],
+    )
+    language: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2,3}$",
+        description="ISO 639-1 code such as `en`; detected when left out.",
+    )
+    beam_size: int | None = Field(default=None, ge=1, le=16)
+    word_timestamps: bool = False
+    keywords: list[Annotated[str, Field(max_length=100)]] | None = Field(
+        default=None,
+        max_length=200,
+        description="This job's own keywords, searched for besides your global list "
+        "(GET /api/jobs/{id}/insights; change them with PUT /api/jobs/{id}/keywords).",
+        examples=[["entropy", "exam"]],
+    )
+
+    def to_domain(self) -> TranscribeOptions:
+        return TranscribeOptions(
+            model=self.model,
+            language=self.language,
+            beam_size=self.beam_size,
+            word_timestamps=self.word_timestamps,
+        )
+
+
+class JobCreate(BaseModel):
+    """Create a job from a finished tus upload."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    upload_id: str = Field(
+        pattern=r"^[0-9a-f]{32}$", description="The id at the end of the tus upload's URL."
+    )
+    name: str | None = Field(default=None, max_length=200)
+    options: JobOptions = Field(default_factory=JobOptions)
+
+
+class ProgressPublic(BaseModel):
+    stage: Stage
+    percent: float = Field(description="Share of the speech transcribed, 0-100.")
+    chunks_done: int
+    chunks_total: int
+    eta_seconds: float | None = Field(description="Estimated seconds left, once known.")
+
+
+class MetricsPublic(BaseModel):
+    chunk_runs: int = Field(description="Chunk transcriptions run, across restarts.")
+    wall_seconds: float | None
+    rtf: float | None = Field(description="Wall seconds per media second.")
+    workers: int | None
+    chunk_seconds: float | None
+    peak_rss_bytes: int | None
+
+
+class JobPublic(BaseModel):
+    id: str
+    name: str
+    filename: str
+    status: JobStatus
+    error: str | None = Field(description="Why the job failed, and what to do.")
+    progress: ProgressPublic
+    metrics: MetricsPublic
+    options: JobOptions
+    size_bytes: int
+    duration: float | None
+    language: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobPublic:
+        p, m, o = job.progress, job.metrics, job.options
+        return cls(
+            id=job.id,
+            name=job.name,
+            filename=job.filename,
+            status=job.status,
+            error=job.error,
+            progress=ProgressPublic(
+                stage=p.stage,
+                percent=round(p.percent, 2),
+                chunks_done=p.chunks_done,
+                chunks_total=p.chunks_total,
+                eta_seconds=p.eta_seconds,
+            ),
+            metrics=MetricsPublic(
+                chunk_runs=m.chunk_runs,
+                wall_seconds=m.wall_seconds,
+                rtf=m.rtf,
+                workers=m.workers,
+                chunk_seconds=m.chunk_seconds,
+                peak_rss_bytes=m.peak_rss_bytes,
+            ),
+            options=JobOptions(
+                model=o.model,
+                language=o.language,
+                beam_size=o.beam_size,
+                word_timestamps=o.word_timestamps,
+            ),
+            size_bytes=job.size_bytes,
+            duration=job.duration,
+            language=job.language,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+        )
+
+
+class JobPage(BaseModel):
+    items: list[JobPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class ServiceConfig(BaseModel):
+    """What clients need to know before uploading."""
+
+    tus_endpoint: str
+    tus_version: str
+    tus_extensions: list[str]
+    chunk_size_bytes: int = Field(description="Recommended tus chunk size.")
+    max_upload_bytes: int
+    upload_expiry_seconds: float
+    auth_required: bool
+    default_model: str
+    models: list[str]
+    transcript_formats: list[str]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str

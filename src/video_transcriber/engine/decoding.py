@@ -1,0 +1,286 @@
+"""Decoding windows of audio with Whisper: several windows per batch, with a careful fallback.
+
+A batch of windows goes through the encoder and the beam search together, which on a CPU is much
+cheaper than one window at a time. Unlike faster-whisper's `BatchedInferencePipeline`, every
+decoded token is kept — text after the last timestamp pair becomes a segment reaching the end of
+the window instead of being dropped — and each window is checked like Whisper's own long-form
+decoding does: a window whose text is too repetitive (compression ratio) or too unlikely (average
+log-probability) is decoded again with faster-whisper's sequential `transcribe`, which walks the
+temperature fallback; a window the model calls silence is returned empty.
+
+Every window is decoded without conditioning on earlier text, so one bad window cannot poison the
+next. Times in the returned segments are seconds into the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from video_transcriber.domain import SAMPLE_RATE, Segment, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
+    from faster_whisper.tokenizer import Tokenizer
+
+TIME_PRECISION = 0.02
+"""Seconds per Whisper timestamp token."""
+FRAMES = 3000
+"""Mel frames in Whisper's 30 s input."""
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+PREPEND_PUNCTUATIONS = "\"'\u201c\u00bf([{-"
+"""Punctuation merged into the following word (faster-whisper's default)."""
+APPEND_PUNCTUATIONS = "\"'.\u3002,\uff0c!\uff01?\uff1f:\uff1a\u201d)]}\u3001"
+"""Punctuation merged into the preceding word (faster-whisper's default)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeOptions:
+    """How windows are decoded (already resolved from settings and request options)."""
+
+    language: str
+    beam_size: int = 5
+    initial_prompt: str | None = None
+    word_timestamps: bool = False
+    batch_size: int = 4
+    """Windows decoded together."""
+    pad_with_silence: bool = True
+    """Pad each window's audio with zeros to 30 s before the log-Mel, so the model sees true
+    silence after the speech (as in OpenAI Whisper) rather than zeros in log-Mel space."""
+    compression_ratio_threshold: float = 2.4
+    """Above this the text is a loop; decode again with temperature fallback."""
+    log_prob_threshold: float = -1.0
+    """Below this average log-probability the text is a guess; decode again."""
+    no_speech_threshold: float = 0.6
+    """With a low log-probability, above this no-speech probability the window is silence."""
+
+
+@dataclass(frozen=True, slots=True)
+class WindowText:
+    """One window's decode: segments in window time and the scores used to judge it."""
+
+    segments: tuple[Segment, ...]
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    tokens: tuple[tuple[int, ...], ...] = ()
+    """Each segment's text tokens (for word alignment); empty after a fallback decode."""
+
+
+def split_tokens(
+    tokens: Sequence[int], timestamp_begin: int, eot: int, duration: float
+) -> list[tuple[float, float, list[int]]]:
+    """(start, end, text tokens) per segment; text after the last timestamp runs to `duration`."""
+    out: list[tuple[float, float, list[int]]] = []
+    text: list[int] = []
+    start: float | None = None
+    last = 0.0
+    for token in tokens:
+        if token >= timestamp_begin:
+            moment = (token - timestamp_begin) * TIME_PRECISION
+            if text:
+                out.append((last if start is None else start, moment, text))
+                text, start = [], None
+            else:
+                start = moment
+            last = moment
+        elif token < eot:
+            text.append(token)
+    if text:
+        begin = last if start is None else start
+        out.append((begin, max(duration, begin), text))
+    return out
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's repetition measure: bytes over zlib-compressed bytes."""
+    import zlib
+
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+class WindowDecoder:
+    """Decodes windows with one loaded `WhisperModel`."""
+
+    def __init__(self, model: WhisperModel) -> None:
+        self.model = model
+        self._tokenizers: dict[str, Tokenizer] = {}
+
+    def tokenizer(self, language: str) -> Tokenizer:
+        from faster_whisper.tokenizer import Tokenizer
+
+        if language not in self._tokenizers:
+            self._tokenizers[language] = Tokenizer(
+                self.model.hf_tokenizer,
+                self.model.model.is_multilingual,
+                task="transcribe",
+                language=language,
+            )
+        return self._tokenizers[language]
+
+    def decode(self, audios: Sequence[np.ndarray], options: DecodeOptions) -> list[WindowText]:
+        """Every window decoded, in order: batched first, then fallback where the check fails."""
+        out: list[WindowText] = []
+        for first in range(0, len(audios), options.batch_size):
+            out += self._batch(audios[first : first + options.batch_size], options)
+        return [self._judged(audio, text, options) for audio, text in zip(audios, out, strict=True)]
+
+    def _judged(self, audio: np.ndarray, text: WindowText, options: DecodeOptions) -> WindowText:
+        """Whisper's checks: a loop or a guess is decoded again; likely silence comes back empty."""
+        if not text.segments:
+            return text
+        unlikely = text.avg_logprob < options.log_prob_threshold
+        if unlikely and text.no_speech_prob > options.no_speech_threshold:
+            return WindowText((), text.avg_logprob, text.no_speech_prob, 0.0)
+        if unlikely or text.compression_ratio > options.compression_ratio_threshold:
+            return self._fallback(audio, options)
+        return text
+
+    def _features(self, audios: Sequence[np.ndarray], silence: bool) -> np.ndarray:
+        from faster_whisper.audio import pad_or_trim
+
+        extract = self.model.feature_extractor
+        if silence:
+            audios = [np.pad(a, (0, max(0, FRAMES * 160 - len(a)))) for a in audios]
+        return np.stack([pad_or_trim(extract(a)[..., :-1], FRAMES) for a in audios])
+
+    def _prompt(self, tokenizer: Tokenizer, options: DecodeOptions) -> list[int]:
+        previous = (
+            tokenizer.encode(" " + options.initial_prompt.strip()) if options.initial_prompt else []
+        )
+        return list(self.model.get_prompt(tokenizer, previous_tokens=previous))
+
+    def _batch(self, audios: Sequence[np.ndarray], options: DecodeOptions) -> list[WindowText]:
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        tokenizer = self.tokenizer(options.language)
+        features = self._features(audios, options.pad_with_silence)
+        encoded = self.model.encode(features)
+        prompt = self._prompt(tokenizer, options)
+        results = self.model.model.generate(
+            encoded,
+            [list(prompt) for _ in audios],
+            beam_size=options.beam_size,
+            max_length=self.model.max_length,
+            return_scores=True,
+            return_no_speech_prob=True,
+            suppress_blank=True,
+            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+            max_initial_timestamp_index=round(1.0 / TIME_PRECISION),
+        )
+        texts = [
+            self._window_text(tokenizer, result, len(audio) / SAMPLE_RATE)
+            for audio, result in zip(audios, results, strict=True)
+        ]
+        if options.word_timestamps:
+            texts = self._add_words(tokenizer, texts, features, encoded, audios)
+        return texts
+
+    def _window_text(self, tokenizer: Tokenizer, result: Any, duration: float) -> WindowText:
+        tokens = list(result.sequences_ids[0])
+        avg_logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        parts = split_tokens(tokens, tokenizer.timestamp_begin, tokenizer.eot, duration)
+        kept = [(s, e, t, tokenizer.decode(t).strip()) for s, e, t in parts]
+        kept = [part for part in kept if part[3]]
+        segments = tuple(
+            Segment(
+                start, end, words, avg_logprob=avg_logprob, no_speech_prob=result.no_speech_prob
+            )
+            for start, end, _, words in kept
+        )
+        return WindowText(
+            segments=segments,
+            avg_logprob=avg_logprob,
+            no_speech_prob=result.no_speech_prob,
+            compression_ratio=compression_ratio(" ".join(s.text for s in segments)),
+            tokens=tuple(tuple(t) for _, _, t, _ in kept),
+        )
+
+    def _add_words(
+        self,
+        tokenizer: Tokenizer,
+        texts: list[WindowText],
+        features: np.ndarray,
+        encoded: Any,
+        audios: Sequence[np.ndarray],
+    ) -> list[WindowText]:
+        """Word timings from cross-attention alignment (faster-whisper's `add_word_timestamps`)."""
+        keep = [i for i, t in enumerate(texts) if t.segments]
+        if not keep:
+            return texts
+        if len(keep) < len(texts):  # alignment cannot take an empty window: encode the others
+            encoded = self.model.encode(features[keep])
+        batch = [
+            [
+                {"seek": 0, "start": s.start, "end": s.end, "tokens": list(tokens)}
+                for s, tokens in zip(texts[i].segments, texts[i].tokens, strict=True)
+            ]
+            for i in keep
+        ]
+        frames = [min(FRAMES, int(np.ceil(len(audios[i]) / 160))) for i in keep]
+        self.model.add_word_timestamps(
+            batch, tokenizer, encoded, frames, PREPEND_PUNCTUATIONS, APPEND_PUNCTUATIONS, 0.0
+        )
+        out = list(texts)
+        for i, dicts in zip(keep, batch, strict=True):
+            out[i] = _with_words(texts[i], dicts)
+        return out
+
+    def _fallback(self, audio: np.ndarray, options: DecodeOptions) -> WindowText:
+        """faster-whisper's own sequential decode, with the temperature fallback."""
+        segments, _ = self.model.transcribe(
+            audio,
+            language=options.language,
+            beam_size=options.beam_size,
+            temperature=list(FALLBACK_TEMPERATURES),
+            condition_on_previous_text=False,
+            initial_prompt=options.initial_prompt,
+            word_timestamps=options.word_timestamps,
+            vad_filter=False,
+            compression_ratio_threshold=options.compression_ratio_threshold,
+            log_prob_threshold=options.log_prob_threshold,
+            no_speech_threshold=options.no_speech_threshold,
+        )
+        out = tuple(_from_faster_whisper(s) for s in segments)
+        whole = " ".join(s.text for s in out)
+        logprob = min((s.avg_logprob for s in out), default=0.0)
+        return WindowText(out, logprob, 0.0, compression_ratio(whole))
+
+
+def _with_words(text: WindowText, dicts: Sequence[dict[str, Any]]) -> WindowText:
+    segments = tuple(
+        Segment(
+            start=float(d["start"]),
+            end=float(d["end"]),
+            text=s.text,
+            words=tuple(
+                Word(float(w["start"]), float(w["end"]), str(w["word"]), float(w["probability"]))
+                for w in d.get("words", [])
+            ),
+            avg_logprob=s.avg_logprob,
+            no_speech_prob=s.no_speech_prob,
+        )
+        for s, d in zip(text.segments, dicts, strict=True)
+    )
+    return WindowText(
+        segments, text.avg_logprob, text.no_speech_prob, text.compression_ratio, text.tokens
+    )
+
+
+def _from_faster_whisper(segment: Any) -> Segment:
+    words = tuple(
+        Word(float(w.start), float(w.end), str(w.word), float(w.probability))
+        for w in (segment.words or [])
+    )
+    return Segment(
+        start=float(segment.start),
+        end=float(segment.end),
+        text=str(segment.text).strip(),
+        words=words,
+        avg_logprob=float(segment.avg_logprob),
+        no_speech_prob=float(segment.no_speech_prob),
+    )

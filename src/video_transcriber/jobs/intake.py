@@ -1,0 +1,104 @@
+"""From an uploaded file to a queued job: move it under a generated name, probe it, store, queue.
+
+Both ways in end here: a finished tus upload (`from_upload`) and a multipart upload already
+streamed to the incoming directory (`from_file`). The client's file name is kept only as
+metadata; the file on disk is `media/<job id><plain extension>`. A file that is not usable media
+is deleted and refused with the probe's message before any job exists. Blocking: call from a
+worker thread.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from video_transcriber.domain import TranscribeOptions
+from video_transcriber.errors import MediaError
+from video_transcriber.jobs.job import Job, NewJob
+from video_transcriber.jobs.layout import DataLayout
+from video_transcriber.jobs.manager import JobManager
+from video_transcriber.jobs.store import JobStore
+from video_transcriber.uploads.tus import TusStore
+from video_transcriber.uploads.validation import validate_media
+
+MAX_NAME_CHARS = 200
+
+
+def display_name(name: str | None, filename: str) -> str:
+    """The job's name: the one given, else the file name without its extension."""
+    chosen = (name or "").strip() or Path(filename).stem or "Untitled"
+    return "".join(ch for ch in chosen if ch.isprintable())[:MAX_NAME_CHARS] or "Untitled"
+
+
+def clean_filename(filename: str) -> str:
+    """The client's file name as metadata: last path component, printable, bounded."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable())[:MAX_NAME_CHARS] or "upload"
+
+
+@dataclass(frozen=True, slots=True)
+class JobIntake:
+    store: JobStore
+    manager: JobManager
+    layout: DataLayout
+    uploads: TusStore
+
+    def from_upload(
+        self, *, owner: str, upload_id: str, name: str | None, options: TranscribeOptions
+    ) -> Job:
+        """Queue a job for a finished tus upload of `owner`; the upload is consumed."""
+        job_id = str(uuid.uuid4())
+        info = self.uploads.get(upload_id, owner)
+        filename = clean_filename(info.filename)
+        media_path = self.layout.media_name(job_id, filename)
+        self.uploads.take(upload_id, owner, self.layout.inside(media_path))
+        return self._queue(job_id, owner, name, filename, media_path, options)
+
+    def from_file(
+        self,
+        *,
+        owner: str,
+        path: Path,
+        filename: str,
+        name: str | None,
+        options: TranscribeOptions,
+    ) -> Job:
+        """Queue a job for a file streamed into the incoming directory; the file is moved."""
+        job_id = str(uuid.uuid4())
+        filename = clean_filename(filename)
+        media_path = self.layout.media_name(job_id, filename)
+        os.replace(path, self.layout.inside(media_path))
+        return self._queue(job_id, owner, name, filename, media_path, options)
+
+    def _queue(
+        self,
+        job_id: str,
+        owner: str,
+        name: str | None,
+        filename: str,
+        media_path: str,
+        options: TranscribeOptions,
+    ) -> Job:
+        media = self.layout.inside(media_path)
+        try:
+            info = validate_media(media)
+        except MediaError as exc:
+            media.unlink(missing_ok=True)
+            # The probe names the file on disk; people know it by the name they uploaded.
+            raise type(exc)(str(exc).replace(media.name, filename)) from exc
+        job = self.store.create(
+            NewJob(
+                id=job_id,
+                owner=owner,
+                name=display_name(name, filename),
+                filename=filename,
+                media_path=media_path,
+                size_bytes=media.stat().st_size,
+                duration=info.duration,
+                options=options,
+            )
+        )
+        self.manager.submit(job.id)
+        return job

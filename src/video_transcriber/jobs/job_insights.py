@@ -1,0 +1,184 @@
+"""Study insights per job: computed when a job completes, kept fresh when keywords change.
+
+`JobInsights` ties the pure `insights.analyze` to the store. A job's keywords are its own
+followed by its owner's global list (`jobs.keywords`). Each stored result carries a fingerprint
+of the keyword and emphasis lists it was computed with; `insights_for` recomputes when the
+fingerprint no longer matches, so a keyword edit can never leave a stale answer behind, even if
+the eager recompute after the edit (`recompute_owner`) has not reached that job yet.
+
+`transcript_ready` is the manager's completion hook: it indexes the segments for search and
+computes the insights. It never raises: a job whose insights could not be computed is still a
+completed job, and the next read computes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
+
+from video_transcriber.config import Settings
+from video_transcriber.domain import JobStatus, Transcript
+from video_transcriber.errors import JobNotFoundError
+from video_transcriber.insights import Insights, analyze
+from video_transcriber.jobs.insight_records import JobInsightsRow, SegmentSearchRow
+from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.keywords import KeywordStore, merged
+from video_transcriber.jobs.records import JobRow, utcnow
+from video_transcriber.jobs.search_index import SearchIndex
+from video_transcriber.jobs.store import JobStore
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_VERSION = 1
+"""Bump when `insights.analyze` changes what it finds, so stored results are recomputed."""
+
+
+def fingerprint(keywords: Sequence[str], emphasis_phrases: Sequence[str]) -> str:
+    """What a stored result depends on besides the transcript, as a short stable hash."""
+    payload = json.dumps([ANALYSIS_VERSION, list(keywords), list(emphasis_phrases)])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class JobInsights:
+    """Insights, keywords and the search index for the jobs in one store."""
+
+    def __init__(self, store: JobStore, settings: Settings) -> None:
+        self.store = store
+        self.keywords = KeywordStore(store.engine, settings.keywords)
+        self.index = SearchIndex(store.engine)
+        self.emphasis_phrases = list(settings.emphasis_phrases)
+        self._sessions = sessionmaker(store.engine, expire_on_commit=False)
+
+    def keywords_for(self, job: Job) -> list[str]:
+        """The job's own keywords, then its owner's global ones."""
+        return merged(self.keywords.job_keywords(job.id), self.keywords.global_keywords(job.owner))
+
+    # -- the completion hook ------------------------------------------------------------------
+
+    def transcript_ready(self, job_id: str, transcript: Transcript) -> None:
+        """Index the finished transcript and compute its insights; logs instead of raising.
+
+        The manager calls this just before it marks the job completed, so search and insights
+        are ready when clients hear of the completion; search shows completed jobs only, so a
+        job whose completion then loses to a cancel stays invisible.
+        """
+        try:
+            job = self.store.get(job_id)
+            self.index.replace(job_id, transcript.segments)
+            self._compute(job, transcript)
+        except JobNotFoundError:
+            return  # deleted as it finished
+        except (SQLAlchemyError, ValueError, KeyError, TypeError):
+            log.exception("insights for job %s could not be computed; they will be on read", job_id)
+
+    def job_completed(self, job_id: str) -> None:
+        """`transcript_ready` for a job already completed (backfill, or after segment edits)."""
+        try:
+            job = self.store.get(job_id)
+            transcript = self.store.transcript(job_id)
+        except JobNotFoundError:
+            return
+        if job.status is JobStatus.COMPLETED and transcript is not None:
+            self.transcript_ready(job_id, transcript)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def insights_for(self, job: Job, transcript: Transcript | None = None) -> Insights | None:
+        """Current insights for a completed job (recomputed if stale), else None."""
+        if job.status is not JobStatus.COMPLETED:
+            return None
+        keywords = self.keywords_for(job)
+        with self._sessions() as session:
+            row = session.get(JobInsightsRow, job.id)
+            stored = (row.data, row.fingerprint) if row is not None else (None, None)
+        if stored[0] is not None and stored[1] == fingerprint(keywords, self.emphasis_phrases):
+            try:
+                return Insights.from_dict(stored[0])
+            except (KeyError, TypeError, ValueError):
+                log.warning("stored insights of job %s are malformed; recomputing", job.id)
+        transcript = transcript or self.store.transcript(job.id)
+        if transcript is None:
+            return None
+        return self._compute(job, transcript, keywords)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def set_job_keywords(self, job: Job, keywords: Sequence[str]) -> Insights | None:
+        """Replace the job's own keywords; its recomputed insights (None if unfinished)."""
+        self.keywords.set_job_keywords(job.id, keywords)
+        return self.insights_for(job)
+
+    def recompute_owner(self, owner: str) -> int:
+        """Bring every completed job of `owner` up to date; returns how many were recomputed."""
+        with self._sessions() as session:
+            ids = session.scalars(
+                select(JobRow.id).where(
+                    JobRow.owner == owner, JobRow.status == JobStatus.COMPLETED.value
+                )
+            ).all()
+        return sum(self._refresh(job_id) for job_id in ids)
+
+    def backfill(self) -> int:
+        """Index and analyse completed jobs that have neither (finished before this feature)."""
+        with self._sessions() as session:
+            analysed = select(JobInsightsRow.job_id).where(JobInsightsRow.data.is_not(None))
+            indexed = select(SegmentSearchRow.job_id)
+            ids = session.scalars(
+                select(JobRow.id).where(
+                    JobRow.status == JobStatus.COMPLETED.value,
+                    JobRow.id.not_in(analysed),
+                    JobRow.id.not_in(indexed),
+                )
+            ).all()
+        for job_id in ids:
+            self.job_completed(job_id)
+        return len(ids)
+
+    def _refresh(self, job_id: str) -> bool:
+        try:
+            job = self.store.get(job_id)
+            keywords = self.keywords_for(job)
+            with self._sessions() as session:
+                row = session.get(JobInsightsRow, job_id)
+                current = row is not None and row.fingerprint == fingerprint(
+                    keywords, self.emphasis_phrases
+                )
+            if current:
+                return False
+            return self.insights_for(job) is not None
+        except JobNotFoundError:
+            return False
+
+    def _compute(
+        self, job: Job, transcript: Transcript, keywords: Sequence[str] | None = None
+    ) -> Insights:
+        keywords = self.keywords_for(job) if keywords is None else keywords
+        found = analyze(
+            transcript.segments,
+            keywords=keywords,
+            emphasis_phrases=self.emphasis_phrases,
+            duration=transcript.duration,
+        )
+        self._save(job.id, found, fingerprint(keywords, self.emphasis_phrases))
+        return found
+
+    def _save(self, job_id: str, found: Insights, stamp: str) -> None:
+        for attempt in range(2):
+            try:
+                with self._sessions() as session, session.begin():
+                    row = session.get(JobInsightsRow, job_id)
+                    if row is None:
+                        row = JobInsightsRow(job_id=job_id, keywords=[])
+                        session.add(row)
+                    row.data, row.fingerprint, row.updated_at = found.to_dict(), stamp, utcnow()
+                return
+            except IntegrityError:
+                if attempt:  # the job was deleted meanwhile: nothing to keep
+                    log.info("job %s is gone; its insights were not stored", job_id)
+                    return

@@ -1,0 +1,180 @@
+"""The OpenAI-compatible endpoint, driven by the official `openai` client against a real server
+(real model, real JFK clip): every response format, word timestamps, errors in OpenAI's shape,
+and the job it leaves in the caller's history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import openai
+import pytest
+from openai import OpenAI
+
+from tests.api.conftest import LiveServer
+from video_transcriber.evaluation.corpus import Clip
+from video_transcriber.evaluation.wer import normalize, word_error_rate
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
+
+KEY = "sk-test-openai"
+PHRASE = "ask not what your country can do for you"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("openai") / "data"
+    data_dir.mkdir()
+    live = LiveServer(data_dir, {"VT_SERVICE__API_KEYS": f'["{KEY}"]'})
+    live.start()
+    yield live
+    live.stop()
+    live.kill()
+
+
+@pytest.fixture(scope="module")
+def oai(server: LiveServer) -> OpenAI:
+    return OpenAI(base_url=f"{server.url}/v1", api_key=KEY, timeout=300, max_retries=0)
+
+
+@pytest.fixture(scope="module")
+def jfk(jfk_clip: Clip) -> Path:
+    return jfk_clip.path
+
+
+def transcribe(oai: OpenAI, path: Path, **kwargs: object) -> object:
+    with path.open("rb") as audio:
+        return oai.audio.transcriptions.create(file=audio, **kwargs)  # type: ignore[call-overload]
+
+
+def assert_jfk(text: str, clip: Clip) -> None:
+    assert PHRASE in normalize(text)
+    assert word_error_rate(clip.reference, text) <= 0.15
+
+
+def test_json(oai: OpenAI, jfk: Path, jfk_clip: Clip) -> None:
+    result = transcribe(oai, jfk, model="whisper-1", response_format="json")
+    assert isinstance(result, openai.types.audio.Transcription)
+    assert_jfk(result.text, jfk_clip)
+
+
+def test_text_srt_vtt(oai: OpenAI, jfk: Path, jfk_clip: Clip) -> None:
+    text = transcribe(oai, jfk, model="whisper-1", response_format="text")
+    assert isinstance(text, str)
+    assert_jfk(text, jfk_clip)
+    srt = transcribe(oai, jfk, model="tiny.en", response_format="srt")
+    assert isinstance(srt, str)
+    assert srt.startswith("1\n00:00:") and " --> " in srt
+    assert PHRASE in normalize(srt)
+    vtt = transcribe(oai, jfk, model="whisper-1", response_format="vtt", language="en")
+    assert isinstance(vtt, str)
+    assert vtt.startswith("WEBVTT") and " --> " in vtt
+
+
+def test_verbose_json_with_word_timestamps(oai: OpenAI, jfk: Path, jfk_clip: Clip) -> None:
+    result = transcribe(
+        oai,
+        jfk,
+        model="whisper-1",
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+        temperature=0.0,
+        prompt="President Kennedy's inaugural address.",
+    )
+    assert isinstance(result, openai.types.audio.TranscriptionVerbose)
+    assert result.language == "english"
+    assert result.duration == pytest.approx(jfk_clip.duration, abs=0.5)
+    assert_jfk(result.text, jfk_clip)
+    assert result.segments
+    for index, segment in enumerate(result.segments):
+        assert segment.id == index
+        assert 0 <= segment.start < segment.end <= result.duration + 0.5
+        assert segment.temperature == 0.0
+        assert segment.compression_ratio > 0
+        assert 0.0 <= segment.no_speech_prob <= 1.0
+        assert segment.avg_logprob <= 0.0
+        assert isinstance(segment.tokens, list)
+    assert result.words and len(result.words) >= 15
+    starts = [word.start for word in result.words]
+    assert starts == sorted(starts)
+    assert all(word.end >= word.start for word in result.words)
+    assert any(word.word.strip(",.").lower() == "country" for word in result.words)
+
+
+def test_verbose_json_words_only_omits_segments(oai: OpenAI, jfk: Path) -> None:
+    result = transcribe(
+        oai,
+        jfk,
+        model="whisper-1",
+        response_format="verbose_json",
+        timestamp_granularities=["word"],
+    )
+    assert result.words  # type: ignore[attr-defined]
+    assert result.segments is None  # type: ignore[attr-defined]
+
+
+def test_verbose_json_without_granularities_has_segments_only(oai: OpenAI, jfk: Path) -> None:
+    result = transcribe(oai, jfk, model="whisper-1", response_format="verbose_json")
+    assert result.segments  # type: ignore[attr-defined]
+    assert result.words is None  # type: ignore[attr-defined]
+
+
+def test_models_list(oai: OpenAI) -> None:
+    ids = {model.id for model in oai.models.list()}
+    assert {"whisper-1", "tiny.en"} <= ids
+
+
+def test_unknown_model_is_400_in_openai_shape(oai: OpenAI, jfk: Path) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        transcribe(oai, jfk, model="no-such-model")
+    assert caught.value.code == "model_not_found"
+    assert caught.value.param == "model"
+
+
+def test_model_that_cannot_be_loaded_is_400(oai: OpenAI, jfk: Path) -> None:
+    # small.en is a real name but not on this offline machine: the worker fails to load it.
+    with pytest.raises(openai.BadRequestError) as caught:
+        transcribe(oai, jfk, model="small.en")
+    assert caught.value.code == "model_not_found"
+    assert "small.en" in caught.value.message
+
+
+def test_bad_key_and_bad_input(server: LiveServer, jfk: Path, tmp_path: Path) -> None:
+    wrong = OpenAI(base_url=f"{server.url}/v1", api_key="sk-wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        transcribe(wrong, jfk, model="whisper-1")
+    assert caught.value.code == "invalid_api_key"
+    oai = OpenAI(base_url=f"{server.url}/v1", api_key=KEY, max_retries=0)
+    not_media = tmp_path / "notes.mp3"
+    not_media.write_text("these are lecture notes, not audio\n" * 50)
+    with pytest.raises(openai.BadRequestError) as bad_file:
+        transcribe(oai, not_media, model="whisper-1")
+    assert bad_file.value.param == "file"
+    with pytest.raises(openai.BadRequestError) as bad_format:
+        transcribe(oai, jfk, model="whisper-1", response_format="docx")
+    assert bad_format.value.param == "response_format"
+    raw = httpx.post(
+        f"{server.url}/v1/audio/transcriptions",
+        headers={"Authorization": f"Bearer {KEY}"},
+        files={"file": ("a.flac", jfk.read_bytes())},
+        data={"model": "whisper-1", "temperature": "7"},
+    )
+    assert raw.status_code == 400
+    assert set(raw.json()["error"]) == {"message", "type", "param", "code"}
+
+
+def test_transcriptions_are_jobs_in_the_callers_history(
+    oai: OpenAI, server: LiveServer, jfk: Path
+) -> None:
+    transcribe(oai, jfk, model="whisper-1", response_format="text")
+    with server.client(headers={"Authorization": f"Bearer {KEY}"}) as http:
+        jobs = http.get("/api/jobs", params={"status": "completed"}).json()
+        assert jobs["total"] >= 1
+        assert jobs["items"][0]["filename"] == jfk.name
+        history = http.get("/api/performance/history").json()
+        finished = [i for i in history["items"] if i["status"] == "completed"]
+        assert finished and finished[0]["metrics"]["rtf"] > 0
+        metrics = http.get("/metrics").text
+    assert 'video_transcriber_jobs{status="completed"}' in metrics
+    assert 'video_transcriber_upload_bytes_total{kind="openai"}' in metrics

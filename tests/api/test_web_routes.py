@@ -1,0 +1,59 @@
+"""The web UI's routes in-process: every page renders, static files and the npm tus client are
+served, and the API's `/jobs/{id}?t=` moment links land on the session page."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from fastapi.testclient import TestClient
+
+from video_transcriber.api.routes.web import TUS_CANDIDATES
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/", 'id="upload-form"'),
+        ("/sessions", 'id="search-form"'),
+        (f"/sessions/{uuid.uuid4()}", 'id="segments"'),
+        ("/keywords", 'id="keyword-list"'),
+        ("/performance", 'id="chart-cpu"'),
+    ],
+)
+def test_pages_render(client: TestClient, path: str, marker: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert marker in response.text
+    assert 'aria-current="page"' in response.text
+
+
+def test_session_page_needs_a_job_id(client: TestClient) -> None:
+    assert client.get("/sessions/not-an-id").status_code == 422
+
+
+def test_static_files_and_tus_client(client: TestClient) -> None:
+    assert "TranscriptView" in client.get("/static/js/transcript.js").text
+    assert client.get("/static/css/app.css").status_code == 200
+    response = client.get("/static/vendor/tus.min.js")
+    if not any(path.is_file() for path in TUS_CANDIDATES):
+        assert response.status_code == 404
+        assert "make install" in response.json()["detail"]
+        return
+    assert response.status_code == 200
+    assert "javascript" in response.headers["content-type"]
+    assert "tus" in response.text[:2000]
+
+
+def test_moment_links_redirect_to_the_session_page(client: TestClient) -> None:
+    job_id = uuid.uuid4()
+    response = client.get(f"/jobs/{job_id}?t=12.5", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == f"/sessions/{job_id}?t=12.5"
+
+
+def test_ui_routes_stay_out_of_the_openapi_schema(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not any(p.startswith(("/sessions", "/keywords", "/static", "/jobs/")) for p in paths)
+    assert "/api/jobs/{job_id}/segments/{index}" in paths

@@ -1,0 +1,19 @@
+"""Engine fixtures: one loaded transcriber for the session, the corpus by clip name."""
+
+from __future__ import annotations
+
+import pytest
+
+from video_transcriber.config import ModelSettings
+from video_transcriber.engine.transcriber import ChunkTranscriber
+from video_transcriber.evaluation.corpus import Clip
+
+
+@pytest.fixture(scope="session")
+def transcriber() -> ChunkTranscriber:
+    return ChunkTranscriber(ModelSettings(), threads=2)
+
+
+@pytest.fixture(scope="session")
+def clips_by_name(corpus: list[Clip]) -> dict[str, Clip]:
+    return {c.name: c for c in corpus}

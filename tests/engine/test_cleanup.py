@@ -1,0 +1,44 @@
+"""Tidying segments: inside the chunk, in order, non-overlapping, no repeated lines."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from video_transcriber.domain import Segment, Word
+from video_transcriber.engine.cleanup import tidy
+
+
+def test_segments_are_clamped_sorted_and_non_overlapping() -> None:
+    segments = [
+        Segment(12.0, 15.0, "third"),
+        Segment(8.0, 11.0, "first"),
+        Segment(10.5, 12.5, "second"),
+        Segment(19.0, 23.0, "past the end"),
+    ]
+    got = tidy(segments, 9.0, 20.0)
+    assert [s.text for s in got] == ["first", "second", "third", "past the end"]
+    assert got[0].start == 9.0
+    assert got[-1].end == 20.0
+    for before, after in itertools.pairwise(got):
+        assert before.start <= before.end <= after.start <= after.end
+
+
+def test_empty_text_and_repeated_lines_are_dropped() -> None:
+    segments = [
+        Segment(0, 1, "Thank you for watching."),
+        Segment(1, 2, "thank you for watching."),
+        Segment(2, 3, "  "),
+        Segment(3, 4, "Yes."),
+        Segment(4, 5, "Yes."),
+    ]
+    assert [s.text for s in tidy(segments, 0, 5)] == ["Thank you for watching.", "Yes.", "Yes."]
+
+
+def test_words_are_clamped_into_their_segment() -> None:
+    words = (Word(0.5, 1.5, " hi"), Word(1.2, 9.0, " there"))
+    (got,) = tidy([Segment(1.0, 3.0, "hi there", words=words)], 0.0, 2.5)
+    assert got.words[0].start == pytest.approx(1.0)
+    assert got.words[1].start >= got.words[0].end
+    assert got.words[1].end == pytest.approx(2.5)

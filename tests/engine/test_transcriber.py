@@ -1,0 +1,127 @@
+"""The chunk transcriber on real speech with the real bundled model.
+
+WER thresholds come from measurements (bench/engine_accuracy.py) with a modest margin: the
+bundled tiny.en gets JFK word-perfect and the other clips below ~0.1 when each is transcribed
+alone; a chunk of several clips with pauses must do about as well as the clips alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from tests.engine.helpers import clip_audio, place, vad_spans, whole_chunk
+from video_transcriber.domain import SAMPLE_RATE, Chunk, Segment, TranscribeOptions
+from video_transcriber.engine.transcriber import ChunkTranscriber
+from video_transcriber.evaluation.corpus import Clip
+from video_transcriber.evaluation.wer import word_error_rate
+
+OPTIONS = TranscribeOptions()
+MULTI = (
+    "librispeech_1089-134691-0001.flac",
+    "jfk_inaugural_excerpt.flac",
+    "ljspeech_LJ001-0004.wav",
+    "librivox_sense_and_sensibility_01_austen_64kb-0890.wav",
+)
+
+
+def text_of(result_segments: tuple[Segment, ...]) -> str:
+    return " ".join(s.text for s in result_segments)
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [
+        ("jfk_inaugural_excerpt.flac", 0.15),
+        ("librispeech_1089-134686-0000.flac", 0.12),
+        ("ljspeech_LJ001-0001.wav", 0.12),
+        ("fleurs_en_002.ogg", 0.2),
+    ],
+)
+def test_one_utterance(
+    transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip], name: str, limit: float
+) -> None:
+    clip = clips_by_name[name]
+    audio = clip_audio(clip)
+    chunk = whole_chunk(audio)
+    result = transcriber.transcribe(chunk, audio, OPTIONS)
+    assert result.language == "en"
+    assert word_error_rate(clip.reference, text_of(result.segments)) < limit
+
+
+def test_chunk_in_the_middle_of_the_media_gets_absolute_times(
+    transcriber: ChunkTranscriber, jfk_clip: Clip
+) -> None:
+    audio = clip_audio(jfk_clip)
+    chunk = whole_chunk(audio, start=1000.0, index=7)
+    result = transcriber.transcribe(chunk, audio, OPTIONS)
+    assert result.chunk_index == 7
+    assert all(chunk.start <= s.start <= s.end <= chunk.end for s in result.segments)
+    assert word_error_rate(jfk_clip.reference, text_of(result.segments)) < 0.15
+
+
+def test_a_chunk_without_speech_gives_no_segments(transcriber: ChunkTranscriber) -> None:
+    chunk = Chunk(0, 5.0, 15.0, ())
+    result = transcriber.transcribe(chunk, np.zeros(10 * SAMPLE_RATE, np.float32), OPTIONS)
+    assert result.segments == ()
+
+
+@pytest.mark.slow
+def test_several_clips_with_pauses(
+    transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip]
+) -> None:
+    placed = place([clips_by_name[n] for n in MULTI], [1.2, 0.6, 1.7, 0.9])
+    chunk = whole_chunk(placed.audio, start=30.0)
+    options = TranscribeOptions(word_timestamps=True)
+    result = transcriber.transcribe(chunk, placed.audio, options)
+
+    assert word_error_rate(" ".join(placed.references), text_of(result.segments)) < 0.08
+    starts = [s.start for s in result.segments]
+    assert starts == sorted(starts)
+    for before, after in zip(result.segments, result.segments[1:], strict=False):
+        assert before.end <= after.start
+    assert all(chunk.start <= s.start <= s.end <= chunk.end for s in result.segments)
+
+    words = [w for s in result.segments for w in s.words]
+    assert words, "word timestamps were asked for"
+    for (start, end), reference in zip(placed.placements, placed.references, strict=True):
+        near = " ".join(
+            w.text for w in words if start + 29.5 <= (w.start + w.end) / 2 <= end + 30.5
+        )
+        assert word_error_rate(reference, near) < 0.25, (reference, near)
+
+
+@pytest.mark.slow
+def test_speech_the_first_pass_dropped_is_decoded_again(
+    transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip]
+) -> None:
+    """Provoke Whisper's early stop: the first pass loses every window's last segment."""
+    placed = place([clips_by_name[n] for n in MULTI[:3]], [1.0, 1.5, 1.0])
+    chunk = whole_chunk(placed.audio)
+    decoder = transcriber.decoder
+    real = decoder.decode
+    calls = []
+
+    def first_pass_stops_early(audios, options):  # type: ignore[no-untyped-def]
+        texts = real(audios, options)
+        calls.append(len(audios))
+        if len(calls) == 1:
+            texts = [replace(t, segments=t.segments[:-1], tokens=t.tokens[:-1]) for t in texts]
+        return texts
+
+    decoder.decode = first_pass_stops_early  # type: ignore[method-assign]
+    try:
+        result = transcriber.transcribe(chunk, placed.audio, OPTIONS)
+    finally:
+        del decoder.decode
+    assert len(calls) == 2
+    assert result.redecoded_spans >= 1
+    reference = " ".join(placed.references)
+    assert word_error_rate(reference, text_of(result.segments)) < 0.1
+
+
+def test_vad_helper_finds_speech(jfk_clip: Clip) -> None:
+    spans = vad_spans(clip_audio(jfk_clip))
+    assert spans and spans[0].start < 1.0

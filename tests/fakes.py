@@ -1,0 +1,104 @@
+"""Test doubles shared by the service tests: a `JobRunner` that needs no model."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from video_transcriber.domain import (
+    ChunkResult,
+    Progress,
+    Segment,
+    Stage,
+    TranscribeOptions,
+    Transcript,
+)
+from video_transcriber.errors import CancelledError
+from video_transcriber.jobs.runner import ChunkHook, ProgressHook
+from video_transcriber.media.probe import probe
+
+
+class FakeRunner:
+    """Cuts the media into `chunk_seconds` pieces and 'transcribes' each as one segment.
+
+    `gate`, when given, must be set before each chunk runs, so tests can hold a job mid-way.
+    `fail_with` makes every job raise that error.
+    """
+
+    def __init__(
+        self,
+        *,
+        chunk_seconds: float = 1.0,
+        gate: threading.Event | None = None,
+        fail_with: BaseException | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        self.seconds = chunk_seconds
+        self.delay = delay
+        self.gate = gate
+        self.fail_with = fail_with
+        self.cancelled: set[str] = set()
+        self.transcribed: list[tuple[str, int]] = []
+        self.closed = False
+        self._lock = threading.Lock()
+
+    def chunk_seconds(self, duration: float | None) -> float:
+        return self.seconds
+
+    def transcribe(
+        self,
+        job_id: str,
+        path: Path,
+        *,
+        options: TranscribeOptions,
+        work_dir: Path,
+        done: Mapping[int, ChunkResult],
+        chunk_seconds: float,
+        on_progress: ProgressHook,
+        on_chunk: ChunkHook,
+    ) -> Transcript:
+        self.cancelled.discard(job_id)
+        duration = probe(path).duration
+        work_dir.mkdir(parents=True, exist_ok=True)
+        on_progress(Progress(Stage.DECODING))
+        if self.fail_with is not None:
+            raise self.fail_with
+        total = max(1, math.ceil(duration / chunk_seconds))
+        results = dict(done)
+        for index in range(total):
+            if index in results:
+                continue
+            self._wait(job_id)
+            time.sleep(self.delay)
+            start = index * chunk_seconds
+            segment = Segment(start, min(duration, start + chunk_seconds), f"chunk {index}")
+            result = ChunkResult(index, (segment,), "en", 0.01)
+            with self._lock:
+                self.transcribed.append((job_id, index))
+            results[index] = result
+            on_chunk(result)
+            on_progress(
+                Progress(Stage.TRANSCRIBING, 100.0 * len(results) / total, len(results), total)
+            )
+        segments = [s for i in sorted(results) for s in results[i].segments]
+        return Transcript(segments, "en", duration, model="fake", plan={"chunks": total})
+
+    def _wait(self, job_id: str) -> None:
+        while self.gate is not None and not self.gate.wait(0.02):
+            if job_id in self.cancelled:
+                raise CancelledError("The job was cancelled.")
+        if job_id in self.cancelled:
+            raise CancelledError("The job was cancelled.")
+
+    def cancel(self, job_id: str) -> None:
+        self.cancelled.add(job_id)
+
+    def describe(self) -> dict[str, Any]:
+        return {"workers": 2}
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,170 @@
+"""The Celery executor against real Redis and real `video-transcriber worker` processes.
+
+One multi-clip lecture (real speech, a few chunks) is transcribed by the local warm pool and then
+through two Celery workers: the transcripts must be identical. Then a worker is killed with
+SIGKILL mid-chunk: its chunk must be redelivered, and the job must still end with every chunk
+exactly once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from tests.scaleout import WorkerFleet
+from video_transcriber.config import Settings
+from video_transcriber.domain import ChunkResult, TranscribeOptions, Transcript
+from video_transcriber.errors import CancelledError
+from video_transcriber.evaluation.corpus import english_utterances
+from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
+from video_transcriber.jobs.celery_app import redis_client
+from video_transcriber.jobs.celery_executor import CeleryExecutor
+from video_transcriber.jobs.executor import ChunkExecutor
+from video_transcriber.jobs.local_pool import WarmPool
+from video_transcriber.jobs.pipeline import transcribe_media
+from video_transcriber.jobs.tasks import ChunkTask
+from video_transcriber.tuning.plan import ExecutionPlan
+
+pytestmark = [pytest.mark.scaleout, pytest.mark.timeout(300)]
+
+PLAN = ExecutionPlan(workers=2, threads_per_worker=1, chunk_seconds=10.0, batch_size=1)
+"""Same threads per process as the Celery workers (`--threads 1`): identical decoding."""
+
+
+@pytest.fixture(scope="module")
+def lecture(tmp_path_factory: pytest.TempPathFactory) -> LectureInfo:
+    out = tmp_path_factory.mktemp("lecture") / "lecture.mp4"
+    return build_lecture(english_utterances()[:8], target_seconds=48.0, out=out, seed=3)
+
+
+@pytest.fixture(scope="module")
+def local_run(
+    lecture: LectureInfo, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Transcript, list[int]]:
+    """The reference: the local warm pool's transcript and the chunks it ran."""
+    ran: list[int] = []
+    with WarmPool(Settings(), PLAN) as pool:
+        work = tmp_path_factory.mktemp("local")
+        transcript = _transcribe(lecture, pool, work, on_chunk=lambda r: ran.append(r.chunk_index))
+    return transcript, sorted(ran)
+
+
+@pytest.fixture
+def settings(celery_test_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    for name, value in celery_test_env.items():
+        monkeypatch.setenv(name, value)
+    return Settings()
+
+
+@pytest.fixture
+def executor(settings: Settings, celery_fleet: WorkerFleet) -> Iterator[CeleryExecutor]:
+    celery_fleet.ensure(2)
+    with CeleryExecutor(settings) as celery:
+        yield celery
+
+
+def _transcribe(
+    lecture: LectureInfo,
+    executor: ChunkExecutor,
+    work_dir: Path,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+    job_id: str = "job-1",
+) -> Transcript:
+    return transcribe_media(
+        lecture.path,
+        settings=Settings(),
+        options=TranscribeOptions(),
+        executor=executor,
+        work_dir=work_dir,
+        plan=PLAN,
+        job_id=job_id,
+        on_chunk=on_chunk,
+    )
+
+
+def _segments(transcript: Transcript) -> list[tuple[float, float, str]]:
+    return [(s.start, s.end, s.text) for s in transcript.segments]
+
+
+def test_two_workers_give_the_local_pools_transcript(
+    lecture: LectureInfo,
+    local_run: tuple[Transcript, list[int]],
+    executor: CeleryExecutor,
+    tmp_path: Path,
+) -> None:
+    local, local_chunks = local_run
+    assert len(local_chunks) >= 4
+    ran: list[int] = []
+    remote = _transcribe(
+        lecture, executor, tmp_path / "work", lambda r: ran.append(r.chunk_index), "same"
+    )
+    assert sorted(ran) == local_chunks
+    assert _segments(remote) == _segments(local)
+    assert remote.text.strip()
+
+
+def test_a_worker_killed_mid_chunk_loses_and_duplicates_nothing(
+    lecture: LectureInfo,
+    local_run: tuple[Transcript, list[int]],
+    executor: CeleryExecutor,
+    celery_fleet: WorkerFleet,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    victim = celery_fleet.workers[0]
+    arrived: list[int] = []
+
+    def on_chunk(result: ChunkResult) -> None:
+        arrived.append(result.chunk_index)
+        if len(arrived) == 1:  # both workers now hold a chunk each (prefetch 1)
+            celery_fleet.kill(victim)
+
+    job_id = "killed-worker"
+    remote = _transcribe(lecture, executor, tmp_path / "work", on_chunk=on_chunk, job_id=job_id)
+    assert not victim.alive()
+    local, local_chunks = local_run
+    assert sorted(arrived) == local_chunks, "a chunk was lost or delivered to the job twice"
+    assert _segments(remote) == _segments(local)
+    assert _redeliveries(settings, job_id) >= 1, "the killed worker's chunk was not redelivered"
+
+
+def _redeliveries(settings: Settings, job_id: str) -> int:
+    """Chunks of the job that workers received more than once (counted in Redis by workers)."""
+    from video_transcriber.jobs.celery_app import make_celery_app
+
+    app = make_celery_app(settings)
+    client = redis_client(app)
+    counts = [int(client.get(key)) for key in client.scan_iter(f"vt:attempts:{job_id}:*")]
+    app.close()
+    return sum(count > 1 for count in counts)
+
+
+def test_cancel_revokes_queued_chunks(
+    lecture: LectureInfo, executor: CeleryExecutor, tmp_path: Path
+) -> None:
+    tasks = _chunk_tasks(lecture, tmp_path, copies=6)
+    results = executor.run("cancel-me", tasks)
+    first = next(results)
+    assert isinstance(first, ChunkResult)
+    threading.Timer(0.1, executor.cancel, ("cancel-me",)).start()
+    with pytest.raises(CancelledError):
+        list(results)
+    # The executor works on for other jobs, and nothing of the cancelled one arrives.
+    again = list(executor.run("after-cancel", tasks[:1]))
+    assert [r.chunk_index for r in again] == [tasks[0].chunk.index]
+
+
+def _chunk_tasks(lecture: LectureInfo, tmp_path: Path, copies: int) -> Sequence[ChunkTask]:
+    """The lecture's first chunk, `copies` times under different indices (a queue to revoke)."""
+    from video_transcriber.domain import Chunk, SpeechSpan
+    from video_transcriber.media.decode import decode_to_pcm
+
+    pcm = decode_to_pcm(lecture.path, tmp_path / "audio.pcm")
+    span = SpeechSpan(lecture.placements[0].start, lecture.placements[0].end)
+    return [
+        ChunkTask("cancel-me", Chunk(index, span.start, span.end, (span,)), pcm.path)
+        for index in range(copies)
+    ]

@@ -1,0 +1,95 @@
+"""Browser fixtures: one real server (subprocess, bundled model) per module, headless Chromium
+(Debian's `/usr/bin/chromium`, driven by Playwright for Python), and screenshots of each page at
+desktop and 360 px widths in `test-artifacts/screenshots/`.
+
+Tests skip when Chromium or the npm-installed tus client is missing (`make install` and
+`scripts/system-deps.sh` provide both).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.api.conftest import REPO, LiveServer
+from video_transcriber.api.routes.web import TUS_CANDIDATES
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+CHUNK_BYTES = 256 * 1024
+"""Small tus chunks, so a throttled upload is interrupted part-way."""
+MAX_UPLOAD_BYTES = 48 * 1024**2
+SERVER_ENV = {
+    "VT_SERVICE__TUS_CHUNK_BYTES": str(CHUNK_BYTES),
+    "VT_SERVICE__MAX_UPLOAD_BYTES": str(MAX_UPLOAD_BYTES),
+    "VT_TUNING__WORKERS": "1",
+    "VT_TUNING__MIN_WORKERS": "1",
+    "VT_TUNING__DEFAULT_WORKERS": "1",
+}
+
+
+def _require_browser_stack() -> None:
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.skip(
+            "Chromium is not installed; run scripts/system-deps.sh (apt-get install chromium)"
+        )
+    if not any(path.is_file() for path in TUS_CANDIDATES):
+        pytest.skip("tus-js-client is not installed; run `make install` (needs npm)")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    _require_browser_stack()
+    data_dir = tmp_path_factory.mktemp("ui") / "data"
+    data_dir.mkdir()
+    live = LiveServer(data_dir, SERVER_ENV).start()
+    yield live
+    live.stop()
+    live.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _require_browser_stack()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
+    """A fresh page (own storage) on the server; JS errors fail the test."""
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def shoot(page: Page, name: str) -> None:
+    """Save `name`.png at the current size and `name`-360.png at 360 px wide."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1280, "height": 900}
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-360.png"), full_page=True)
+    page.set_viewport_size(size)
