@@ -15,7 +15,15 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install run test bench bench-quick lint format clean system-deps web-assets
 
-TUS_JS := src/video_transcriber/web/static/vendor/tus.min.js
+VENDOR_DIR := src/video_transcriber/web/static/vendor
+## Files under node_modules/ the app serves as /static/vendor/<file name>
+## (kept in step with video_transcriber.web.VENDOR_SOURCES; a test checks).
+VENDOR_SOURCES := \
+	tus-js-client/dist/tus.min.js \
+	swagger-ui-dist/swagger-ui-bundle.js \
+	swagger-ui-dist/swagger-ui.css \
+	swagger-ui-dist/favicon-32x32.png \
+	redoc/bundles/redoc.standalone.js
 
 install: $(VENV)/.installed web-assets
 
@@ -25,16 +33,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev]'
 	touch $@
 
-## The web UI's browser dependency from npm (tus-js-client, pinned by package-lock.json), copied
-## where the app serves it. Without npm the rest still installs; the upload page says what is missing.
-web-assets: $(TUS_JS)
+## The browser libraries from npm (pinned by package-lock.json), copied where the app serves them:
+## tus-js-client for the upload page, Swagger UI and ReDoc for /docs and /redoc. Without npm the
+## rest still installs; the upload page says what is missing.
+web-assets: $(VENDOR_DIR)/.installed
 
-$(TUS_JS): package.json package-lock.json
+$(VENDOR_DIR)/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --loglevel=error && \
-	  mkdir -p $(@D) && cp node_modules/tus-js-client/dist/tus.min.js $@; \
+	  mkdir -p $(@D) && \
+	  for source in $(VENDOR_SOURCES); do cp node_modules/$$source $(@D)/ || exit 1; done && \
+	  touch $@; \
 	else \
-	  echo "npm not found: install Node.js and npm, then run 'make install' again (the upload page needs tus-js-client)." >&2; \
+	  echo "npm not found: install Node.js and npm, then run 'make install' again (the upload page needs tus-js-client, /docs needs swagger-ui-dist)." >&2; \
 	fi
 
 ## Start the service on the bundled defaults (tiny.en, SQLite, local worker pool).
@@ -65,4 +76,4 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(dir $(TUS_JS))
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR_DIR)

@@ -96,3 +96,14 @@ def test_tune_with_media_and_text_output(jfk_clip: Clip) -> None:
     assert json.loads(result.stdout)["media_seconds"] == pytest.approx(11.0, abs=0.1)
     text = runner.invoke(app, ["tune"])
     assert text.exit_code == 0 and "Plan" in text.output
+
+
+def test_formats_help_lists_every_format() -> None:
+    from video_transcriber.cli import FORMATS_HELP
+    from video_transcriber.formats import FORMATS
+
+    assert f"Comma-separated: {','.join(FORMATS)}." == FORMATS_HELP
+    for command in ("transcribe", "upload"):
+        result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0
+        assert "txt,srt,vtt,json,tsv,md,html" in result.output, command

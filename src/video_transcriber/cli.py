@@ -37,6 +37,8 @@ from video_transcriber.errors import ModelError, VideoTranscriberError, WorkerCr
 app = typer.Typer(help="Turn lecture videos into timestamped transcripts.", no_args_is_help=True)
 
 DEFAULT_FORMATS = "txt,srt"
+FORMATS_HELP = "Comma-separated: txt,srt,vtt,json,tsv,md,html."
+"""Help for `--formats` (`transcribe` and `upload`); a test keeps it in step with `formats`."""
 EXIT_FAILED_FILES = 1
 """`transcribe` exits with this when any input could not be transcribed."""
 
@@ -57,9 +59,7 @@ def transcribe(
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Where to write the transcripts.")
     ] = Path("."),
-    formats: Annotated[
-        str, typer.Option("--formats", "-f", help="Comma-separated: txt,srt,vtt,json,tsv,md,html.")
-    ] = DEFAULT_FORMATS,
+    formats: Annotated[str, typer.Option("--formats", "-f", help=FORMATS_HELP)] = DEFAULT_FORMATS,
     model: Annotated[str | None, typer.Option(help="tiny.en (bundled), a name or a dir.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker.")] = None,
@@ -240,9 +240,7 @@ def upload(
     output_dir: Annotated[
         Path, typer.Option("--output-dir", "-o", help="Where to write the transcripts.")
     ] = Path("."),
-    formats: Annotated[
-        str, typer.Option("--formats", "-f", help="Comma-separated: txt,srt,vtt,json,tsv.")
-    ] = DEFAULT_FORMATS,
+    formats: Annotated[str, typer.Option("--formats", "-f", help=FORMATS_HELP)] = DEFAULT_FORMATS,
     name: Annotated[str | None, typer.Option(help="Job name (default: the file name).")] = None,
     state: Annotated[
         Path, typer.Option(help="Where unfinished uploads are remembered, for resuming.")

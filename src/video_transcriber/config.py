@@ -107,7 +107,11 @@ class ServiceSettings(BaseModel):
     """Jobs transcribing at once; more wait queued. They share one worker pool in fair turns, so
     this bounds decoding and speech detection in the service process, not model threads."""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
-    """Signs tokens; must be changed outside development."""
+    """Signs the link tokens of `POST /api/jobs/{id}/token` (HMAC-SHA256); must be changed
+    outside development. Changing it invalidates every token handed out."""
+    link_token_seconds: float = Field(default=900.0, ge=10.0, le=86400.0)
+    """How long a link token (`?token=` on a job's media, transcript, events and insights
+    URLs) stays valid: 15 minutes; the web UI asks for a fresh one before it runs out."""
 
 
 class CelerySettings(BaseModel):

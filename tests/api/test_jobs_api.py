@@ -248,3 +248,22 @@ def test_malformed_multipart_is_400(client: TestClient) -> None:
         headers={"content-type": "multipart/form-data; boundary=x"},
     )
     assert response.status_code in (400, 422)
+
+
+def test_job_options_carry_the_jobs_own_keywords(client: TestClient, wav: Path) -> None:
+    with_keywords = upload(client, wav, options='{"keywords": ["Entropy", "exam", "entropy"]}')
+    assert with_keywords["options"]["keywords"] == ["Entropy", "exam"]  # as stored: deduplicated
+    plain = upload(client, wav)
+    assert plain["options"]["keywords"] is None
+    job_id = with_keywords["id"]
+    assert client.get(f"/api/jobs/{job_id}").json()["options"]["keywords"] == ["Entropy", "exam"]
+    listed = {
+        item["id"]: item["options"]["keywords"] for item in client.get("/api/jobs").json()["items"]
+    }
+    assert listed == {job_id: ["Entropy", "exam"], plain["id"]: None}
+    client.put(f"/api/jobs/{job_id}/keywords", json={"keywords": ["thermodynamics"]})
+    assert client.get(f"/api/jobs/{job_id}").json()["options"]["keywords"] == ["thermodynamics"]
+    wait_for_status(client, job_id, {"completed"})
+    cancelled = client.post(f"/api/jobs/{plain['id']}/cancel")
+    if cancelled.status_code == 200:  # unless it finished first
+        assert cancelled.json()["options"]["keywords"] is None

@@ -1,14 +1,18 @@
 """The web UI's routes in-process: every page renders, static files and the npm tus client are
-served, and the API's `/jobs/{id}?t=` moment links land on the session page."""
+served, the API reference pages load nothing from the internet, and the API's `/jobs/{id}?t=`
+moment links land on the session page."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 
-from video_transcriber.api.routes.web import TUS_CANDIDATES
+from tests.api.conftest import REPO
+from video_transcriber.api.routes.web import TUS_CANDIDATES, VENDOR_CANDIDATES
+from video_transcriber.web import VENDOR_SOURCES
 
 
 @pytest.mark.parametrize(
@@ -57,3 +61,31 @@ def test_ui_routes_stay_out_of_the_openapi_schema(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert not any(p.startswith(("/sessions", "/keywords", "/static", "/jobs/")) for p in paths)
     assert "/api/jobs/{job_id}/segments/{index}" in paths
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_reference_pages_are_served_locally(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert not re.search(r"https?://", response.text), "the page loads something from the web"
+    referenced = re.findall(r'(?:src|href|spec-url)="([^"]+)"', response.text)
+    referenced += re.findall(r"url: '([^']+)'", response.text)
+    assert "/openapi.json" in referenced
+    assert len(referenced) >= 3
+    if not all(any(p.is_file() for p in paths) for paths in VENDOR_CANDIDATES.values()):
+        pytest.skip("Swagger UI / ReDoc are not installed; run `make install` (needs npm)")
+    for url in referenced:
+        assert client.get(url).status_code == 200, url
+
+
+def test_vendor_files_match_the_makefile() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    for source in VENDOR_SOURCES:
+        assert source in makefile, source
+    assert '"swagger-ui-dist"' in (REPO / "package.json").read_text()
+
+
+def test_unknown_vendor_files_are_not_found(client: TestClient) -> None:
+    assert client.get("/static/vendor/evil.js").status_code == 404
+    assert client.get("/static/vendor/..%2F..%2Fapi%2F__init__.py").status_code == 404

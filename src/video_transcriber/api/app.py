@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from video_transcriber import __version__
 from video_transcriber.api.errors import install_error_handlers
 from video_transcriber.api.routes import (
+    docs,
     events,
     insights,
     jobs,
@@ -37,7 +38,7 @@ from video_transcriber.api.routes import (
 from video_transcriber.api.routes import metrics as metrics_route
 from video_transcriber.api.runtime import build_runner, install_metrics
 from video_transcriber.api.schemas import JobCreate
-from video_transcriber.api.security import KeyRing
+from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
 from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.service import open_services
@@ -83,13 +84,19 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
         version=__version__,
         summary="Upload lecture videos, get timestamped transcripts.",
         lifespan=_lifespan,
+        docs_url=None,  # FastAPI's pages load from a CDN; api.routes.docs serves local copies
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runner_override = runner
     app.state.keys = KeyRing(settings.service.api_keys)
+    app.state.link_signer = LinkSigner(
+        settings.service.secret_key, ttl_seconds=settings.service.link_token_seconds
+    )
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(docs.router)
     web.install(app)  # the browser UI at `/` and its static files, after the API
     app.add_middleware(TusMiddleware)
     install_metrics(app)

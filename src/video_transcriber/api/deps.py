@@ -1,4 +1,5 @@
-"""Typed dependencies: services from `app.state`, and the caller's owner from the API key.
+"""Typed dependencies: services from `app.state`, and the caller's owner from the API key (or,
+for a job's GET-only resources, from a signed link token).
 
 Routes declare what they need as `StoreDep`, `ManagerDep`, ... instead of reaching into
 `request.app.state`; tests build the app with their own settings and runner, so nothing here is
@@ -7,12 +8,14 @@ cached or global.
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
 
-from video_transcriber.api.security import KeyRing
+from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
+from video_transcriber.errors import JobNotFoundError
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.layout import DataLayout
@@ -56,17 +59,62 @@ def get_intake(request: Request) -> JobIntake:
     return intake
 
 
+def get_signer(request: Request) -> LinkSigner:
+    signer: LinkSigner = request.app.state.link_signer
+    return signer
+
+
 def get_owner(request: Request) -> str:
     """The caller's owner hash; 401 when keys are configured and none (or a wrong one) is sent."""
     keys: KeyRing = request.app.state.keys
     owner = keys.owner_for(request.headers.get("authorization"))
     if owner is None:
-        raise HTTPException(
-            status_code=status.HTTP_401_UNAUTHORIZED,
-            detail="Send a valid API key as 'Authorization: Bearer <key>'.",
-            headers={"WWW-Authenticate": "Bearer"},
+        raise _unauthorized("Send a valid API key as 'Authorization: Bearer <key>'.")
+    return owner
+
+
+def get_reader(
+    request: Request,
+    job_id: uuid.UUID,
+    token: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="A link token from `POST /api/jobs/{job_id}/token`, instead of the "
+            "`Authorization` header (for players, download links and EventSource).",
+        ),
+    ] = None,
+) -> str:
+    """The owner for a GET of one job's media, transcript, events or insights: from the API key
+    as everywhere, or from a `?token=` minted for this job by `POST /api/jobs/{id}/token`
+    (browsers cannot send headers from `<audio>`, links or `EventSource`). Only routes of that
+    job that read use this; a token on any other method or route is ignored."""
+    keys: KeyRing = request.app.state.keys
+    if (
+        token is None
+        or request.method != "GET"
+        or not keys.required
+        or "authorization" in request.headers
+    ):
+        return get_owner(request)
+    try:  # blocking, but FastAPI runs plain `def` dependencies in its threadpool
+        owner = get_store(request).get(str(job_id)).owner
+    except JobNotFoundError:
+        owner = None
+    if owner is None or not get_signer(request).verify(token, str(job_id), owner):
+        raise _unauthorized(
+            "This link's token is invalid, expired or for another job; reload the page "
+            "(it fetches a fresh one), or send 'Authorization: Bearer <key>' instead."
         )
     return owner
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -76,4 +124,7 @@ BusDep = Annotated[EventBus, Depends(get_bus)]
 UploadsDep = Annotated[TusStore, Depends(get_uploads)]
 LayoutDep = Annotated[DataLayout, Depends(get_layout)]
 IntakeDep = Annotated[JobIntake, Depends(get_intake)]
+SignerDep = Annotated[LinkSigner, Depends(get_signer)]
 OwnerDep = Annotated[str, Depends(get_owner)]
+ReaderDep = Annotated[str, Depends(get_reader)]
+"""The owner of a job's GET-only resource: API key, or the job's signed `?token=`."""

@@ -109,7 +109,9 @@ class JobPublic(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, job: Job) -> JobPublic:
+    def of(cls, job: Job, *, keywords: list[str] | None = None) -> JobPublic:
+        """The job as clients see it; `keywords` are its own keywords (kept apart from the job
+        row, by `jobs.keywords.KeywordStore`), None when it has none."""
         p, m, o = job.progress, job.metrics, job.options
         return cls(
             id=job.id,
@@ -137,6 +139,7 @@ class JobPublic(BaseModel):
                 language=o.language,
                 beam_size=o.beam_size,
                 word_timestamps=o.word_timestamps,
+                keywords=keywords or None,
             ),
             size_bytes=job.size_bytes,
             duration=job.duration,
@@ -145,6 +148,13 @@ class JobPublic(BaseModel):
             started_at=job.started_at,
             finished_at=job.finished_at,
         )
+
+
+class LinkTokenPublic(BaseModel):
+    """A signed token for `?token=` on one job's media, transcript, events and insights URLs."""
+
+    token: str = Field(description="Append as `?token=` (URL-safe as it is).")
+    expires_at: datetime = Field(description="After this the token answers 401; ask again.")
 
 
 class JobPage(BaseModel):

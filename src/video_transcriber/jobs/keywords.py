@@ -107,6 +107,19 @@ class KeywordStore:
             row = session.get(JobInsightsRow, job_id)
             return list(row.keywords) if row is not None else []
 
+    def jobs_keywords(self, job_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Each listed job's own keywords, in one query (jobs without any are left out)."""
+        ids = list(dict.fromkeys(job_ids))
+        if not ids:
+            return {}
+        with self._sessions() as session:
+            query = select(JobInsightsRow.job_id, JobInsightsRow.keywords).where(
+                JobInsightsRow.job_id.in_(ids)
+            )
+            return {
+                job_id: list(keywords) for job_id, keywords in session.execute(query) if keywords
+            }
+
     def set_job_keywords(self, job_id: str, keywords: Iterable[str]) -> list[str]:
         """Replace the job's own keywords (its insights go stale and are recomputed on read)."""
         cleaned = clean_keywords(keywords)

@@ -18,7 +18,7 @@ from fastapi import APIRouter
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
-from video_transcriber.api.deps import BusDep, OwnerDep, StoreDep
+from video_transcriber.api.deps import BusDep, ReaderDep, StoreDep
 from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.domain import JobStatus
 from video_transcriber.errors import JobNotFoundError
@@ -44,7 +44,7 @@ router = APIRouter(tags=["jobs"])
     },
 )
 async def job_events(
-    job_id: uuid.UUID, store: StoreDep, bus: BusDep, owner: OwnerDep
+    job_id: uuid.UUID, store: StoreDep, bus: BusDep, owner: ReaderDep
 ) -> EventSourceResponse:
     """Events: `status`, `progress`, `segments`; the stream ends after a final status."""
     job = await run_in_threadpool(store.get, str(job_id), owner=owner)

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from video_transcriber.api.deps import OwnerDep, StoreDep
+from video_transcriber.api.deps import OwnerDep, ReaderDep, StoreDep
 from video_transcriber.api.insight_schemas import (
     InsightsPublic,
     JobKeywords,
@@ -141,7 +141,7 @@ def get_job_insights(
     job_id: uuid.UUID,
     store: StoreDep,
     insights: InsightsDep,
-    owner: OwnerDep,
+    owner: ReaderDep,
     download: Annotated[bool, Query(description="Send as an insights.json download.")] = False,
 ) -> Any:
     """Keyword mentions, questions, emphasis cues and totals, each with links to its moment."""
@@ -189,7 +189,11 @@ def study_extras(
     return extras
 
 
-def remember_job_keywords(insights: JobInsights, job: Job, keywords: list[str] | None) -> None:
-    """Store the keywords a job was created with (`options.keywords`); blocking."""
-    if keywords:
-        insights.keywords.set_job_keywords(job.id, keywords)
+def remember_job_keywords(
+    insights: JobInsights, job: Job, keywords: list[str] | None
+) -> list[str] | None:
+    """Store the keywords a job was created with (`options.keywords`) and return them as kept
+    (cleaned, duplicates dropped), or None without any; blocking."""
+    if not keywords:
+        return None
+    return insights.keywords.set_job_keywords(job.id, keywords)

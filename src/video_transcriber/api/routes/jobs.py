@@ -11,6 +11,7 @@ import json
 import mimetypes
 import re
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -26,7 +27,9 @@ from video_transcriber.api.deps import (
     LayoutDep,
     ManagerDep,
     OwnerDep,
+    ReaderDep,
     SettingsDep,
+    SignerDep,
     StoreDep,
 )
 from video_transcriber.api.routes.insights import (
@@ -41,6 +44,7 @@ from video_transcriber.api.schemas import (
     JobOptions,
     JobPage,
     JobPublic,
+    LinkTokenPublic,
     TranscriptFormat,
 )
 from video_transcriber.api.streaming import declared_length, stream_body
@@ -50,6 +54,7 @@ from video_transcriber.errors import UploadError, UploadTooLargeError
 from video_transcriber.formats import CONTENT_TYPES, render
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.job_insights import JobInsights
 from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.uploads.multipart import MAX_FIELD_BYTES, StreamingForm
 from video_transcriber.uploads.tus import too_large_message
@@ -95,6 +100,7 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 @router.get("", response_model=JobPage)
 def list_jobs(
     store: StoreDep,
+    insights: InsightsDep,
     owner: OwnerDep,
     status_filter: Annotated[JobStatus | None, Query(alias="status")] = None,
     q: Annotated[str | None, Query(max_length=200, description="Search names.")] = None,
@@ -105,7 +111,9 @@ def list_jobs(
     jobs, total = store.list_jobs(
         owner=owner, status=status_filter, search=q, limit=limit, offset=offset
     )
-    return JobPage(items=[JobPublic.of(j) for j in jobs], total=total, limit=limit, offset=offset)
+    keywords = insights.keywords.jobs_keywords(job.id for job in jobs)  # one query per page
+    items = [JobPublic.of(job, keywords=keywords.get(job.id)) for job in jobs]
+    return JobPage(items=items, total=total, limit=limit, offset=offset)
 
 
 @router.post(
@@ -133,7 +141,7 @@ async def create_job(
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
         job = await _from_multipart(request, content_type, settings, layout, intake, owner)
-        await run_in_threadpool(remember_job_keywords, insights, job, request.state.job_keywords)
+        wanted = request.state.job_keywords
     elif content_type.split(";")[0].strip() == "application/json":
         body = _parse(JobCreate, await _small_body(request))
         options = _checked(body.options, settings)
@@ -142,18 +150,21 @@ async def create_job(
                 owner=owner, upload_id=body.upload_id, name=body.name, options=options
             )
         )
-        await run_in_threadpool(remember_job_keywords, insights, job, body.options.keywords)
+        wanted = body.options.keywords
     else:
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             "Send JSON with an upload_id, or the file itself as multipart/form-data.",
         )
-    return JobPublic.of(job)
+    keywords = await run_in_threadpool(remember_job_keywords, insights, job, wanted)
+    return JobPublic.of(job, keywords=keywords)
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=NOT_FOUND)
-def get_job(job_id: uuid.UUID, store: StoreDep, owner: OwnerDep) -> JobPublic:
-    return JobPublic.of(store.get(str(job_id), owner=owner))
+def get_job(
+    job_id: uuid.UUID, store: StoreDep, insights: InsightsDep, owner: OwnerDep
+) -> JobPublic:
+    return _public(store.get(str(job_id), owner=owner), insights)
 
 
 @router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
@@ -164,14 +175,31 @@ def delete_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> Respo
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic, responses=CONFLICT)
-def cancel_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> JobPublic:
-    return JobPublic.of(manager.cancel(str(job_id), owner=owner))
+def cancel_job(
+    job_id: uuid.UUID, manager: ManagerDep, insights: InsightsDep, owner: OwnerDep
+) -> JobPublic:
+    return _public(manager.cancel(str(job_id), owner=owner), insights)
 
 
 @router.post("/{job_id}/retry", response_model=JobPublic, responses=CONFLICT)
-def retry_job(job_id: uuid.UUID, manager: ManagerDep, owner: OwnerDep) -> JobPublic:
+def retry_job(
+    job_id: uuid.UUID, manager: ManagerDep, insights: InsightsDep, owner: OwnerDep
+) -> JobPublic:
     """Queue a failed or cancelled job again; chunks it already finished are kept."""
-    return JobPublic.of(manager.retry(str(job_id), owner=owner))
+    return _public(manager.retry(str(job_id), owner=owner), insights)
+
+
+@router.post("/{job_id}/token", response_model=LinkTokenPublic, responses=NOT_FOUND)
+def create_link_token(
+    job_id: uuid.UUID, store: StoreDep, signer: SignerDep, owner: OwnerDep
+) -> LinkTokenPublic:
+    """A short-lived token for `?token=` on this job's GET-only URLs (media, transcript, events,
+    insights), for browsers that cannot send `Authorization` from a player, link or EventSource."""
+    job = store.get(str(job_id), owner=owner)
+    minted = signer.mint(job.id, job.owner)
+    return LinkTokenPublic(
+        token=minted.token, expires_at=datetime.fromtimestamp(minted.expires_at, UTC)
+    )
 
 
 @router.get(
@@ -183,7 +211,7 @@ def get_transcript(
     job_id: uuid.UUID,
     store: StoreDep,
     insights: InsightsDep,
-    owner: OwnerDep,
+    owner: ReaderDep,
     fmt: Annotated[TranscriptFormat, Query(alias="format")] = "txt",
 ) -> Response:
     """The finished transcript as txt, srt, vtt, json, tsv, md (study sheet) or html
@@ -207,7 +235,7 @@ def get_transcript(
 
 @router.get("/{job_id}/media", response_class=FileResponse, responses=NOT_FOUND)
 def get_media(
-    job_id: uuid.UUID, store: StoreDep, layout: LayoutDep, owner: OwnerDep
+    job_id: uuid.UUID, store: StoreDep, layout: LayoutDep, owner: ReaderDep
 ) -> FileResponse:
     """The uploaded media, with range requests for players."""
     job = store.get(str(job_id), owner=owner)
@@ -221,6 +249,11 @@ def get_media(
         content_disposition_type="inline",
         filename=_safe_stem(job.name) + path.suffix,
     )
+
+
+def _public(job: Job, insights: JobInsights) -> JobPublic:
+    """`JobPublic` with the job's own keywords (one small query)."""
+    return JobPublic.of(job, keywords=insights.keywords.job_keywords(job.id))
 
 
 def content_disposition(name: str, extension: str) -> str:

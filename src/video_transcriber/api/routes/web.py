@@ -1,13 +1,14 @@
 """The browser UI at `/`: server-rendered page shells (Jinja) and the static JS/CSS they load.
 
 Pages carry only layout and the ids they need; their JS modules read everything else from the
-JSON API, so the UI sees exactly what API clients see (owners, errors, paging). tus-js-client is
-served from the copy `make install` puts in `web/static/vendor/`, or straight from the repo's
-`node_modules/` in a development checkout.
+JSON API, so the UI sees exactly what API clients see (owners, errors, paging). The npm browser
+libraries (tus-js-client, Swagger UI, ReDoc) are served from the copies `make install` puts in
+`web/static/vendor/`, or straight from the repo's `node_modules/` in a development checkout.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 from pathlib import Path
 
@@ -17,13 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from video_transcriber import __version__
-from video_transcriber.web import STATIC_DIR, TEMPLATES_DIR, TUS_CLIENT, WEB_DIR
+from video_transcriber.web import STATIC_DIR, TEMPLATES_DIR, VENDOR_DIR, VENDOR_SOURCES, WEB_DIR
 
-TUS_CANDIDATES = (
-    TUS_CLIENT,
-    WEB_DIR.parents[2] / "node_modules" / "tus-js-client" / "dist" / "tus.min.js",
-)
-"""The copy made by `make install`, then a development checkout's node_modules."""
+NODE_MODULES = WEB_DIR.parents[2] / "node_modules"
+"""A development checkout's npm packages (absent in an installed wheel)."""
+VENDOR_CANDIDATES: dict[str, tuple[Path, ...]] = {
+    Path(source).name: (VENDOR_DIR / Path(source).name, NODE_MODULES / source)
+    for source in VENDOR_SOURCES
+}
+"""Served name → the copy made by `make install`, then the development checkout's file."""
+TUS_CANDIDATES = VENDOR_CANDIDATES["tus.min.js"]
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["version"] = __version__
@@ -75,16 +79,22 @@ def performance_page(request: Request) -> HTMLResponse:
     return _page(request, "performance.html", "performance", title="Performance")
 
 
-@router.get("/static/vendor/tus.min.js")
-def tus_client() -> FileResponse:
-    """tus-js-client's browser build, from npm (never a copy kept in the repository)."""
-    path = _first_existing(TUS_CANDIDATES)
+@router.get("/static/vendor/{name}")
+def vendor_file(name: str) -> FileResponse:
+    """A browser library from npm (never a copy kept in the repository)."""
+    candidates = VENDOR_CANDIDATES.get(name)
+    if candidates is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No vendor file {name!r}.")
+    path = _first_existing(candidates)
     if path is None:
         raise HTTPException(
             status.HTTP_404_NOT_FOUND,
-            "tus-js-client is not installed; run `make install` (it needs npm) to fetch it.",
+            f"{name} is not installed; run `make install` (it needs npm) to fetch it.",
         )
-    return FileResponse(path, media_type="text/javascript")
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if name.endswith(".js"):
+        media_type = "text/javascript"
+    return FileResponse(path, media_type=media_type)
 
 
 def _first_existing(paths: tuple[Path, ...]) -> Path | None:

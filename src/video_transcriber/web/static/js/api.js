@@ -55,9 +55,15 @@ export async function api(path, { method = "GET", body, signal } = {}) {
   return type.includes("json") ? response.json() : response.text();
 }
 
-function showAuthBanner() {
+/** Ask for an API key (after a 401, or when /api/config says one is needed and none is saved). */
+export function showAuthBanner() {
   const banner = document.getElementById("auth-banner");
-  if (banner) banner.hidden = false;
+  if (!banner || !banner.hidden) return;
+  if (apiKey()) {
+    document.getElementById("auth-message").textContent =
+      "The saved API key was refused. Enter a valid one.";
+  }
+  banner.hidden = false;
 }
 
 function setUpAuthForm() {
@@ -68,6 +74,32 @@ function setUpAuthForm() {
     localStorage.setItem(KEY_STORAGE, document.getElementById("api-key").value.trim());
     location.reload();
   });
+}
+
+// -- signed links ------------------------------------------------------------------------------
+// <audio>/<video>, download links and EventSource cannot send Authorization, so with an API key
+// their URLs carry a short-lived token the server signs for one job (POST /api/jobs/{id}/token).
+// The key itself never goes into a URL.
+
+const TOKEN_MARGIN_MS = 120_000;
+const linkTokens = new Map();
+
+/** A token for the job's GET-only URLs, reused until two minutes before it expires;
+ * null when no key is saved (the service is open, plain URLs work). */
+export async function linkToken(jobId, { fresh = false } = {}) {
+  if (!apiKey()) return null;
+  const cached = linkTokens.get(jobId);
+  if (!fresh && cached && cached.expires - Date.now() > TOKEN_MARGIN_MS) return cached.token;
+  const minted = await api(`/api/jobs/${jobId}/token`, { method: "POST" });
+  linkTokens.set(jobId, { token: minted.token, expires: Date.parse(minted.expires_at) });
+  return minted.token;
+}
+
+/** `path` (one of the job's media, transcript, events or insights URLs) with its token, if any. */
+export async function signedUrl(jobId, path, options) {
+  const token = await linkToken(jobId, options);
+  if (!token) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
 }
 
 /** Build an element: el("a", {href: "/x", class: "y", onclick: fn}, "text", child). */

@@ -1,7 +1,7 @@
 // Session page: live progress over SSE while the job runs (segments appear as chunks finish);
 // once done, the player beside the synced transcript, insights, downloads and corrections.
 
-import { api, apiKey, bytes, date, duration, el, toast } from "./api.js";
+import { api, apiKey, bytes, date, duration, el, signedUrl, toast } from "./api.js";
 import { renderInsights } from "./insights.js";
 import { TranscriptView } from "./transcript.js";
 
@@ -15,6 +15,7 @@ const STAGES = {
   done: "Done",
 };
 const POLL_MS = 2000;
+const RESIGN_MS = 60_000;
 
 const root = document.getElementById("session");
 const jobId = root.dataset.jobId;
@@ -74,16 +75,29 @@ function showTook() {
 
 // -- while running ---------------------------------------------------------------------------------
 
-function follow() {
-  if (apiKey()) {
-    poll(); // EventSource cannot send an Authorization header
+/** Live events over SSE (with a signed token when a key is needed: EventSource cannot send
+ * headers). A stream the server refused (an expired token) is reopened once with a fresh token;
+ * after that the page polls instead. */
+async function follow({ fresh = false } = {}) {
+  let url;
+  try {
+    url = await signedUrl(jobId, `/api/jobs/${jobId}/events`, { fresh });
+  } catch (err) {
+    toast(err.message, { error: true });
     return;
   }
-  events = new EventSource(`/api/jobs/${jobId}/events`);
+  events = new EventSource(url);
   const count = (name) => { root.dataset[name] = String(Number(root.dataset[name] || 0) + 1); };
   events.addEventListener("progress", (e) => { count("liveProgress"); showProgress(JSON.parse(e.data)); });
   events.addEventListener("segments", (e) => { count("liveSegments"); view.addLive(JSON.parse(e.data).segments); });
   events.addEventListener("status", (e) => { count("liveStatus"); onStatus(JSON.parse(e.data)); });
+  const source = events;
+  events.addEventListener("error", () => {
+    if (source.readyState !== EventSource.CLOSED || events !== source) return; // retrying itself
+    events = null;
+    if (apiKey() && !fresh) follow({ fresh: true });
+    else poll();
+  });
 }
 
 function onStatus(data) {
@@ -123,8 +137,8 @@ async function finished() {
   showJob(current);
   const data = typeof doc === "string" ? JSON.parse(doc) : doc;
   view.setFinal(data.segments);
-  showPlayer();
-  showDownloads(config.transcript_formats);
+  await showPlayer();
+  await showDownloads(config.transcript_formats);
   loadInsights();
   fitTranscript();
   window.addEventListener("resize", fitTranscript);
@@ -149,18 +163,18 @@ function seek(time) {
   media.play().catch(() => {}); // autoplay may be refused; the position is still set
 }
 
-function showPlayer() {
+async function showPlayer() {
   const isVideo = VIDEO.test(job.filename);
   media = el(isVideo ? "video" : "audio", {
     controls: true,
     preload: "metadata",
-    src: `/api/jobs/${jobId}/media`,
+    src: await signedUrl(jobId, `/api/jobs/${jobId}/media`),
     "aria-label": `Recording of ${job.name}`,
   });
   if (isVideo) media.setAttribute("playsinline", "");
   media.addEventListener("timeupdate", () => view.highlight(media.currentTime));
   media.addEventListener("seeked", () => view.highlight(media.currentTime));
-  media.addEventListener("error", () => toast("The recording could not be played in this browser; the transcript is still here.", { error: true }));
+  media.addEventListener("error", onMediaError);
   if (startAt > 0) {
     media.addEventListener("loadedmetadata", () => { media.currentTime = startAt; }, { once: true });
   }
@@ -169,17 +183,41 @@ function showPlayer() {
   view.onSeek = seek;
 }
 
-function showDownloads(formats) {
+let mediaRetried = 0;
+
+/** A player whose signed URL expired (a seek long after the page opened) gets a fresh one and
+ * carries on from where it was; anything else is a format the browser cannot play. */
+async function onMediaError() {
+  if (apiKey() && Date.now() - mediaRetried > RESIGN_MS) {
+    mediaRetried = Date.now();
+    const at = media.currentTime;
+    const playing = !media.paused;
+    media.src = await signedUrl(jobId, `/api/jobs/${jobId}/media`, { fresh: true });
+    media.addEventListener("loadedmetadata", () => {
+      media.currentTime = at;
+      if (playing) media.play().catch(() => {});
+    }, { once: true });
+    return;
+  }
+  toast("The recording could not be played in this browser; the transcript is still here.", { error: true });
+}
+
+async function showDownloads(formats) {
   const list = document.getElementById("download-list");
-  list.replaceChildren(
-    ...formats.map((fmt) =>
-      el("li", {}, el("a", {
-        href: `/api/jobs/${jobId}/transcript?format=${fmt}`,
-        download: "",
-        "aria-label": `Download the transcript as ${fmt.toUpperCase()}`,
-      }, fmt.toUpperCase()))),
-  );
+  const links = formats.map((fmt) => el("a", {
+    download: "",
+    dataset: { path: `/api/jobs/${jobId}/transcript?format=${fmt}` },
+    "aria-label": `Download the transcript as ${fmt.toUpperCase()}`,
+  }, fmt.toUpperCase()));
+  list.replaceChildren(...links.map((link) => el("li", {}, link)));
+  await signLinks(links);
+  if (apiKey()) setInterval(() => signLinks(links).catch(() => {}), RESIGN_MS);
   document.getElementById("downloads").hidden = false;
+}
+
+/** Point the links at their URLs, with a token that is still good for a while. */
+async function signLinks(links) {
+  for (const link of links) link.href = await signedUrl(jobId, link.dataset.path);
 }
 
 async function loadInsights() {

@@ -1,7 +1,7 @@
 // Upload page: pick or drop files, check them against /api/config, send them with tus
 // (resumable, parallel parts when the server concatenates), then queue a job for each.
 
-import { api, authHeaders, bytes, el, toast } from "./api.js";
+import { api, apiKey, authHeaders, bytes, el, showAuthBanner, toast } from "./api.js";
 import { splitKeywords } from "./keywords-api.js";
 
 const NOT_MEDIA = /^(text\/|image\/|font\/|application\/(pdf|zip|json|msword|vnd\.|x-tar|gzip|x-7z))/;
@@ -24,6 +24,7 @@ async function loadConfig() {
     return;
   }
   document.getElementById("limit-note").textContent = `up to ${bytes(config.max_upload_bytes)} each`;
+  if (config.auth_required && !apiKey()) showAuthBanner();
   const select = document.getElementById("model");
   for (const name of config.models) {
     select.append(el("option", { value: name, selected: name === config.default_model }, name));
@@ -160,6 +161,7 @@ function partsFor(file) {
 /** The server's message from a failed tus request, or the client's own. */
 function tusMessage(error) {
   const response = error.originalResponse;
+  if (response && response.getStatus() === 401) showAuthBanner();
   if (response) {
     try {
       const detail = JSON.parse(response.getBody() || "{}").detail;

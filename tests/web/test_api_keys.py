@@ -1,0 +1,89 @@
+"""The web UI on a service with API keys, in real Chromium: the page asks for the key, uploads
+and follows the JFK clip with it, and the player, the download links and live progress (which
+cannot send an `Authorization` header) work through signed `?token=` URLs; the key itself never
+appears in a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.api.conftest import LiveServer
+from tests.web.conftest import SERVER_ENV, _require_browser_stack, shoot
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
+
+KEY = "ui-test-key-7f3a"
+CLIP = "jfk_inaugural_excerpt.flac"
+DONE_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """This module's own server, with one API key configured."""
+    _require_browser_stack()
+    data_dir = tmp_path_factory.mktemp("ui-keys") / "data"
+    data_dir.mkdir()
+    env = {
+        **SERVER_ENV,
+        "VT_SERVICE__API_KEYS": f'["{KEY}"]',
+        "VT_SERVICE__SECRET_KEY": "a-test-secret-for-link-tokens",
+    }
+    live = LiveServer(data_dir, env).start()
+    yield live
+    live.stop()
+    live.kill()
+
+
+def test_session_works_with_an_api_key(
+    page: Page, server: LiveServer, speech_corpus_dir: Path
+) -> None:
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.goto("/")
+    banner = page.locator("#auth-banner")
+    expect(banner).to_be_visible()
+    shoot(page, "api-key-banner")
+    page.get_by_label("API key", exact=True).fill(KEY)
+    page.get_by_role("button", name="Save key").click()
+    expect(page.locator("#limit-note")).to_contain_text("each")
+    expect(banner).to_be_hidden()
+
+    page.set_input_files("#file-input", str(speech_corpus_dir / CLIP))
+    page.fill("#session-name", "JFK with a key")
+    page.click("#start-upload")
+    page.wait_for_url("**/sessions/*", timeout=60_000)
+    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
+    expect(page.locator("#segments .segment").first).to_contain_text("fellow Americans")
+    job_id = page.url.rsplit("/", 1)[-1]
+    live = page.locator("#session").evaluate("node => ({...node.dataset})")
+    if live["firstStatus"] in ("queued", "running"):  # followed over SSE with a signed URL
+        assert int(live.get("liveStatus", 0)) >= 2, live
+    expect(banner).to_be_hidden()
+
+    # The player loads the media through its signed URL.
+    page.wait_for_function(
+        "(() => { const m = document.querySelector('#player-slot audio');"
+        " return m && (m.readyState > 0 || m.duration > 0); })()",
+        timeout=30_000,
+    )
+    src = page.locator("#player-slot audio").get_attribute("src") or ""
+    assert f"/api/jobs/{job_id}/media?token=" in src
+
+    # A download link works in the browser, and its URL alone does not outlive its token's job.
+    link = page.locator("#download-list a", has_text="SRT")
+    href = link.get_attribute("href") or ""
+    assert "token=" in href
+    with page.expect_download() as download_info:
+        link.click()
+    srt = Path(download_info.value.path()).read_text()
+    assert "fellow Americans" in srt and "-->" in srt
+    plain = httpx.get(f"{server.url}/api/jobs/{job_id}/transcript?format=srt")
+    assert plain.status_code == 401
+    shoot(page, "session-with-key")
+    assert not [url for url in urls if KEY in url], "the API key leaked into a URL"
