@@ -6,8 +6,11 @@ Measures, with the same model, beam size and thread count, in one run (timings o
 * `utterance` — every English utterance clip transcribed alone (the accuracy ceiling);
 * `fw-seq`    — faster-whisper `WhisperModel.transcribe` on a whole synthetic lecture;
 * `fw-batch`  — faster-whisper `BatchedInferencePipeline` on the same lecture;
-* `ours`      — the lecture split into ~60-150 s chunks at VAD speech spans, each chunk through
-  `ChunkTranscriber`, sequentially in one process.
+* `ours`      — the lecture split into ~60-150 s chunks at VAD speech spans (the project's
+  `engine.vad` + `segmentation`), each chunk through `ChunkTranscriber`, sequentially in one
+  process with `--threads` threads;
+* `ours-par`  — the same chunks shared by `--workers` warm processes of `--threads / --workers`
+  threads each (what `jobs.local_pool` does); VAD and chunking are inside the timing.
 
 The lecture is the corpus' English utterance clips in manifest order separated by seeded random
 0.4-1.8 s silences, looped to `--seconds`. Run:
@@ -149,14 +152,49 @@ def run_ours(
     return score("ours", lecture.reference, text, seconds)
 
 
+_worker: ChunkTranscriber | None = None
+
+
+def _load_worker(threads: int, beam: int) -> None:
+    global _worker
+    _worker = ChunkTranscriber(ModelSettings(beam_size=beam), threads=threads)
+
+
+def _run_chunk(chunk: Chunk, samples: np.ndarray) -> list[str]:
+    assert _worker is not None
+    return [s.text for s in _worker.transcribe(chunk, samples, TranscribeOptions()).segments]
+
+
+def run_parallel(
+    lecture: Lecture, workers: int, threads: int, beam: int, target: float, vad: str
+) -> dict[str, Any]:
+    """`workers` warm processes (model loaded before the clock starts), chunks shared out."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    duration = len(lecture.audio) / SAMPLE_RATE
+    with ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(threads, beam)) as pool:
+        list(pool.map(time.sleep, [0.5] * workers))  # wait until every worker is warm
+
+        def go() -> str:
+            chunks = plan_chunks(speech_spans(lecture.audio, vad), duration, target)
+            parts = [
+                lecture.audio[int(c.start * SAMPLE_RATE) : int(c.end * SAMPLE_RATE)] for c in chunks
+            ]
+            return " ".join(t for texts in pool.map(_run_chunk, chunks, parts) for t in texts)
+
+        text, seconds = timed(go)
+    return score(f"ours-{workers}x{threads}", lecture.reference, text, seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--chunk-seconds", type=float, default=120.0)
-    parser.add_argument("--only", default="utterance,fw-seq,fw-batch,ours")
+    parser.add_argument("--only", default="utterance,fw-seq,fw-batch,ours,ours-par")
     parser.add_argument("--beam", type=int, default=5)
     parser.add_argument("--vad", choices=["project", "fw"], default="project")
+    parser.add_argument("--workers", type=int, default=2, help="processes for `ours-par`")
     parser.add_argument("--json", help="write the rows to this file")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
@@ -191,6 +229,11 @@ def main() -> None:
     if "ours" in wanted:
         transcriber = ChunkTranscriber(settings, threads=args.threads)
         rows.append(run_ours(lecture, transcriber, args.chunk_seconds, args.vad))
+    if "ours-par" in wanted:
+        threads = max(1, args.threads // args.workers)
+        rows.append(
+            run_parallel(lecture, args.workers, threads, args.beam, args.chunk_seconds, args.vad)
+        )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(rows, handle, indent=2)

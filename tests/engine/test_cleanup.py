@@ -10,16 +10,18 @@ from video_transcriber.domain import Segment, Word
 from video_transcriber.engine.cleanup import tidy
 
 
-def test_segments_are_clamped_sorted_and_non_overlapping() -> None:
+def test_segments_are_clamped_and_made_monotonic_in_text_order() -> None:
     segments = [
-        Segment(12.0, 15.0, "third"),
         Segment(8.0, 11.0, "first"),
-        Segment(10.5, 12.5, "second"),
+        Segment(10.5, 12.5, "second starts inside the first"),
+        Segment(7.0, 15.0, "third starts before the second"),
         Segment(19.0, 23.0, "past the end"),
     ]
     got = tidy(segments, 9.0, 20.0)
-    assert [s.text for s in got] == ["first", "second", "third", "past the end"]
+    assert [s.text for s in got] == [s.text for s in segments]
     assert got[0].start == 9.0
+    assert got[0].end == 10.5
+    assert got[2].start == 12.5
     assert got[-1].end == 20.0
     for before, after in itertools.pairwise(got):
         assert before.start <= before.end <= after.start <= after.end

@@ -88,3 +88,25 @@ def test_splice_drops_words_repeated_across_the_seams() -> None:
 def test_splice_keeps_segments_when_nothing_new_comes_back() -> None:
     segments = [seg(0.0, 5.0, "alpha")]
     assert splice(segments, SPANS[1], [seg(6.0, 7.0, "  ")]) == segments
+
+
+def words_at(*items: tuple[float, str]) -> tuple[Word, ...]:
+    return tuple(Word(t, t + 0.3, f" {text}") for t, text in items)
+
+
+def test_a_segment_stretched_over_skipped_speech_is_cut_around_it() -> None:
+    # the decoder said "Printer" early, skipped 132-143 and aligned the rest after it
+    words = words_at((131.6, "Printer"), (145.2, "in"), (145.7, "the"), (146.0, "only"))
+    stretched = Segment(131.5, 146.3, "Printer in the only", words=words)
+    region = SpeechSpan(132.3, 142.8)
+    found = [Segment(132.4, 142.5, "The cabbage juice.", words=words_at((132.4, "The")))]
+    got = splice([stretched], region, found)
+    assert [s.text for s in got] == ["Printer", "The cabbage juice.", "in the only"]
+    assert got[2].start == 145.2
+
+
+def test_word_timings_find_skipped_speech_inside_a_long_segment() -> None:
+    words = words_at((0.2, "a"), (0.6, "b"), (1.0, "c"), (11.2, "d"), (11.6, "e"), (12.0, "f"))
+    segment = Segment(0.0, 16.0, "a b c d e f", words=words)
+    assert uncovered(SPANS[1], [segment]) == [SPANS[1]]
+    assert SPANS[1] in missing_speech(SPANS, [segment], OPTIONS)

@@ -59,6 +59,7 @@ def test_chunk_in_the_middle_of_the_media_gets_absolute_times(
     result = transcriber.transcribe(chunk, audio, OPTIONS)
     assert result.chunk_index == 7
     assert all(chunk.start <= s.start <= s.end <= chunk.end for s in result.segments)
+    assert all(not s.words for s in result.segments), "word timings only when asked for"
     assert word_error_rate(jfk_clip.reference, text_of(result.segments)) < 0.15
 
 
@@ -68,7 +69,6 @@ def test_a_chunk_without_speech_gives_no_segments(transcriber: ChunkTranscriber)
     assert result.segments == ()
 
 
-@pytest.mark.slow
 def test_several_clips_with_pauses(
     transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip]
 ) -> None:
@@ -93,7 +93,6 @@ def test_several_clips_with_pauses(
         assert word_error_rate(reference, near) < 0.25, (reference, near)
 
 
-@pytest.mark.slow
 def test_speech_the_first_pass_dropped_is_decoded_again(
     transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip]
 ) -> None:

@@ -33,23 +33,34 @@ def _same_text(a: str, b: str) -> bool:
     return a.strip().lower() == b.strip().lower()
 
 
-def tidy(segments: Sequence[Segment], start: float, end: float) -> list[Segment]:
-    """Segments sorted, clamped to [start, end], made monotonic and non-overlapping.
+def _trim_end(segment: Segment, end: float) -> Segment:
+    end = max(segment.start, end)
+    return replace(segment, end=end, words=_clamp_words(segment.words, segment.start, end))
 
-    Empty segments are dropped, and so is a segment repeating the text of the one just before it
-    (a decoder loop) when that text has at least three words.
+
+def tidy(segments: Sequence[Segment], start: float, end: float) -> list[Segment]:
+    """Segments clamped to [start, end] and made monotonic and non-overlapping, in the order
+    given (which is text order: window by window, re-decoded speech spliced in place).
+
+    Where a segment starts inside the previous one, the previous one is cut short; where it
+    starts before the previous one even began, it is moved after it. Empty segments are
+    dropped, and so is a segment repeating the text of the one just before it (a decoder loop)
+    when that text has at least three words.
     """
     out: list[Segment] = []
-    floor = start
-    for segment in sorted(segments, key=lambda s: (s.start, s.end)):
+    for segment in segments:
         text = segment.text.strip()
         if not text:
             continue
         if out and len(text.split()) >= 3 and _same_text(out[-1].text, text):
             continue
-        seg_start = _clamp(max(segment.start, floor), start, end)
-        seg_end = _clamp(max(segment.end, seg_start), seg_start, end)
+        seg_start = _clamp(segment.start, start, end)
+        if out and seg_start < out[-1].end:
+            if seg_start >= out[-1].start:
+                out[-1] = _trim_end(out[-1], seg_start)
+            else:
+                seg_start = out[-1].end
+        seg_end = _clamp(segment.end, seg_start, end)
         words = _clamp_words(segment.words, seg_start, seg_end)
         out.append(replace(segment, start=seg_start, end=seg_end, text=text, words=words))
-        floor = seg_end
     return out

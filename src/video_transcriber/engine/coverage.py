@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from video_transcriber.domain import Segment, SpeechSpan
+from video_transcriber.domain import Segment, SpeechSpan, Word
 
 MAX_SEAM_WORDS = 6
 """Longest run of words looked for on both sides of a seam."""
@@ -78,16 +78,27 @@ def words_per_span(spans: Sequence[SpeechSpan], segments: Sequence[Segment]) -> 
     return counts
 
 
+def _reach(segments: Sequence[Segment]) -> list[tuple[float, float]]:
+    """Where the text is: each word's time when segments have words, else each segment's."""
+    out: list[tuple[float, float]] = []
+    for segment in segments:
+        if segment.words:
+            out += [(w.start, w.end) for w in segment.words]
+        else:
+            out.append((segment.start, segment.end))
+    return sorted(out)
+
+
 def uncovered(span: SpeechSpan, segments: Sequence[Segment]) -> list[SpeechSpan]:
-    """The parts of `span` that no segment's [start, end] reaches."""
+    """The parts of `span` that no word (or, without word timings, no segment) reaches."""
     holes: list[SpeechSpan] = []
     cursor = span.start
-    for segment in sorted(segments, key=lambda s: s.start):
-        if segment.end <= cursor or segment.start >= span.end:
+    for start, end in _reach(segments):
+        if end <= cursor or start >= span.end:
             continue
-        if segment.start > cursor:
-            holes.append(SpeechSpan(cursor, segment.start))
-        cursor = max(cursor, segment.end)
+        if start > cursor:
+            holes.append(SpeechSpan(cursor, start))
+        cursor = max(cursor, end)
     if cursor < span.end:
         holes.append(SpeechSpan(cursor, span.end))
     return holes
@@ -115,6 +126,34 @@ def _mostly_inside(segment: Segment, region: SpeechSpan) -> bool:
     return _overlap(segment.start, segment.end, region.start, region.end) > 0.5 * length
 
 
+def _outside(segment: Segment, region: SpeechSpan) -> list[Segment]:
+    """What of `segment` lies outside `region`: by its words when it has them — a segment the
+    decoder stretched over skipped speech is cut in two around it — else whole or nothing."""
+    if not segment.words:
+        return [] if _mostly_inside(segment, region) else [segment]
+    middle = [(w.start + w.end) / 2 for w in segment.words]
+    before = tuple(w for w, m in zip(segment.words, middle, strict=True) if m < region.start)
+    after = tuple(w for w, m in zip(segment.words, middle, strict=True) if m > region.end)
+    if (not before or not after) and len(before) + len(after) == len(segment.words):
+        return [segment]
+    return [
+        replace(segment, start=part[0].start, end=part[-1].end, words=part, text=_join(part))
+        for part in (before, after)
+        if part
+    ]
+
+
+def _position(segment: Segment) -> float:
+    """Where a segment's text begins: its first word's middle, else its own middle."""
+    if segment.words:
+        return (segment.words[0].start + segment.words[0].end) / 2
+    return (segment.start + segment.end) / 2
+
+
+def _join(words: Sequence[Word]) -> str:
+    return "".join(w.text for w in words).strip()
+
+
 def _key(token: str) -> str:
     return re.sub(r"[^\w']", "", token.lower())
 
@@ -129,26 +168,36 @@ def _seam(left: Sequence[str], right: Sequence[str]) -> int:
 
 
 def _drop_words(segment: Segment, head: int, tail: int) -> Segment:
+    if not head and not tail:
+        return segment
+    if segment.words:
+        words = segment.words[head : len(segment.words) - tail]
+        if not words:
+            return replace(segment, text="", words=())
+        return replace(
+            segment, text=_join(words), words=words, start=words[0].start, end=words[-1].end
+        )
     tokens = segment.text.split()
-    kept = tokens[head : len(tokens) - tail]
-    words = segment.words
-    if words and len(words) == len(tokens):
-        words = words[head : len(words) - tail]
-    start = words[0].start if words and head else segment.start
-    end = words[-1].end if words and tail else segment.end
-    return replace(segment, text=" ".join(kept), words=tuple(words), start=start, end=end)
+    return replace(segment, text=" ".join(tokens[head : len(tokens) - tail]))
+
+
+def _tokens(segment: Segment) -> list[str]:
+    return [w.text for w in segment.words] if segment.words else segment.text.split()
 
 
 def splice(
     segments: Sequence[Segment], region: SpeechSpan, replacement: Sequence[Segment]
 ) -> list[Segment]:
-    """`replacement` put in place of the segments mostly inside `region`, seams de-duplicated."""
-    kept = sorted((s for s in segments if not _mostly_inside(s, region)), key=lambda s: s.start)
-    before = [s for s in kept if s.start < region.start]
-    after = [s for s in kept if s.start >= region.start]
-    new = [s for s in sorted(replacement, key=lambda s: s.start) if s.text.strip()]
+    """`replacement` put in place of what the segments had inside `region`, seams de-duplicated.
+
+    Order is text order: what lay before the region, the replacement, what lay after it.
+    """
+    kept = [p for s in segments for p in _outside(s, region)]
+    before = [s for s in kept if _position(s) < region.start]
+    after = [s for s in kept if _position(s) >= region.start]
+    new = [s for s in replacement if s.text.strip()]
     if new and before:
-        new[0] = _drop_words(new[0], _seam(before[-1].text.split(), new[0].text.split()), 0)
+        new[0] = _drop_words(new[0], _seam(_tokens(before[-1]), _tokens(new[0])), 0)
     if new and after:
-        new[-1] = _drop_words(new[-1], 0, _seam(new[-1].text.split(), after[0].text.split()))
+        new[-1] = _drop_words(new[-1], 0, _seam(_tokens(new[-1]), _tokens(after[0])))
     return [*before, *(s for s in new if s.text.strip()), *after]

@@ -1,19 +1,20 @@
 """Transcribing one chunk: its speech spans, packed into decode windows, with a coverage check.
 
-Why not hand the chunk to faster-whisper's `transcribe`? On long audio Whisper's sequential
-decoding often ends a 30 s window early, and everything after that point in the window is never
-transcribed; on a 10-minute lecture that doubles or triples the word error rate, almost all of it
+Why not hand the chunk to faster-whisper's `transcribe`? On long audio Whisper (tiny.en above
+all) often ends a window early or jumps over a whole sentence, and that speech is never
+transcribed; on a 10-minute lecture that quadruples the word error rate, almost all of it
 deletions. We know where speech is (VAD spans), so instead:
 
-1. spans are packed into windows of at most ~30 s (`engine.windows`), long pauses squeezed;
+1. spans are packed into windows of at most ~24 s (`engine.windows`), long pauses squeezed;
 2. windows are decoded in batches, each on its own — no conditioning on the previous window's
-   text — with Whisper's repetition/log-probability checks and temperature fallback
-   (`engine.decoding`);
+   text, no prompt carried over — with Whisper's compression-ratio/log-probability checks and
+   temperature fallback, and word timings from cross-attention (`engine.decoding`);
 3. times are mapped back from window time to media time through each window's pieces;
-4. the coverage check (`engine.coverage`) finds speech spans that got no text, or clearly too few
-   words for their length, decodes each of them again on its own with a little padding, and
-   splices the result in;
-5. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`).
+4. the coverage check (`engine.coverage`) uses the word timings to find speech that got no
+   words, or clearly too few for its length, decodes each such stretch again on its own with a
+   little padding, and splices the result in text order;
+5. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`);
+   word timings are dropped unless they were asked for.
 """
 
 from __future__ import annotations
@@ -81,9 +82,12 @@ class ChunkTranscriber:
         decode = self._decode_options(language, options)
         segments = self._decode(windows, samples, chunk.start, decode)
         segments, redone = self._cover(spans, segments, samples, chunk, decode)
+        segments = tidy(segments, chunk.start, chunk.end)
+        if not (options.word_timestamps or self.settings.word_timestamps):
+            segments = [replace(s, words=()) for s in segments]
         return ChunkResult(
             chunk_index=chunk.index,
-            segments=tuple(tidy(segments, chunk.start, chunk.end)),
+            segments=tuple(segments),
             language=language,
             decode_seconds=time.perf_counter() - began,
             redecoded_spans=redone,
@@ -118,7 +122,7 @@ class ChunkTranscriber:
             language=language,
             beam_size=options.beam_size or self.settings.beam_size,
             initial_prompt=options.initial_prompt or self.settings.initial_prompt,
-            word_timestamps=options.word_timestamps or self.settings.word_timestamps,
+            word_timestamps=True,  # the coverage check needs to know where the words are
             batch_size=self.engine.batch_size,
             pad_with_silence=self.engine.pad_with_silence,
         )

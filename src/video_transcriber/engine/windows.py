@@ -1,4 +1,4 @@
-"""Decode windows: speech spans packed into at most ~30 s of audio, with long silences squeezed.
+"""Decode windows: speech spans packed into at most ~24 s of audio, long silences squeezed.
 
 Whisper sees 30 s at a time. Packing whole VAD speech spans into windows (cut only at span
 boundaries, a span longer than a window split at its quietest point) means no word is cut in
@@ -25,8 +25,9 @@ from video_transcriber.domain import SAMPLE_RATE, SpeechSpan
 class WindowOptions:
     """How speech spans are packed into decode windows."""
 
-    max_seconds: float = 30.0
-    """Most audio one window holds; Whisper's encoder sees 30 s."""
+    max_seconds: float = 24.0
+    """Most audio one window holds. Whisper's encoder sees 30 s, but tiny.en skips sentences
+    in full windows more often; 24 s measured best (WER 0.046 vs 0.051 at 30 s, 3 lectures)."""
     lead: float = 0.8
     """Audio kept before each span: VAD tends to start late on a quiet first word."""
     trail: float = 0.3
