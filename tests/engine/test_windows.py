@@ -9,9 +9,11 @@ import pytest
 
 from video_transcriber.domain import SAMPLE_RATE, SpeechSpan
 from video_transcriber.engine.windows import (
+    TARGET_RMS,
     Window,
     WindowOptions,
     clip_spans,
+    level,
     plan_windows,
     quietest_point,
     split_long_spans,
@@ -68,7 +70,24 @@ def test_window_audio_is_its_pieces_end_to_end() -> None:
     (window,) = plan_windows(spans((11, 15), (20, 24)), 10.0, 40.0, OPTIONS)
     audio = window.audio(samples, 10.0)
     assert len(audio) == pytest.approx(window.duration * SAMPLE_RATE, abs=2)
-    assert audio[0] == pytest.approx((10.2 - 10.0) * SAMPLE_RATE)
+    first = window.pieces[0]
+    n = round(first.duration * SAMPLE_RATE)
+    source = samples[round((first.source_start - 10.0) * SAMPLE_RATE) :][:n]
+    assert source[0] == pytest.approx((10.2 - 10.0) * SAMPLE_RATE)
+    # Levelled, so the same shape at another scale.
+    np.testing.assert_allclose(audio[:n] / audio[n - 1], source / source[-1], rtol=1e-4)
+
+
+def test_level_brings_quiet_and_loud_pieces_to_one_loudness() -> None:
+    rng = np.random.default_rng(1)
+    voice = rng.normal(0, 1, SAMPLE_RATE).astype(np.float32)
+    quiet, loud = level(voice * 0.001), level(voice * 0.3)
+    rms = [float(np.sqrt(np.mean(np.square(x)))) for x in (quiet, loud)]
+    assert rms[0] == pytest.approx(TARGET_RMS, rel=0.05)
+    assert rms[1] == pytest.approx(TARGET_RMS, rel=0.05)
+    assert not level(np.zeros(100, dtype=np.float32)).any()
+    hiss = voice * 1e-7
+    assert float(np.abs(level(hiss)).max()) <= float(np.abs(hiss).max()) * 1000.0 + 1e-9
 
 
 def test_clip_spans_trims_merges_and_drops() -> None:
