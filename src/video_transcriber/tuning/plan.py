@@ -33,15 +33,21 @@ MAX_USEFUL_THREADS = 8
 """Threads per worker beyond which CTranslate2 decoding barely speeds up."""
 MEMORY_HEADROOM = 0.20
 """Share of available memory kept free for the OS, the service, decoding and page cache."""
-CHUNKS_PER_WORKER = 3
-"""Each worker should get about this many chunks, so a slow chunk does not leave others idle."""
+CHUNKS_PER_MEDIA = 8
+"""Long media is cut into about this many chunks. The count does not depend on the number of
+workers, so the same file is cut the same way (and gives the same text) with 1 or 16 workers;
+8 keeps every worker of a 2-8 worker machine busy with several chunks."""
 MIN_CHUNK_SECONDS = 60.0
-"""Shortest planned chunk for long media: shorter chunks add cut points and per-chunk overhead."""
-MAX_CHUNK_SECONDS = 600.0
-"""Longest planned chunk: longer ones make progress coarse and retries expensive."""
+"""Shortest planned chunk for long media: each chunk ends in a part-filled 24 s decode window,
+so shorter chunks waste encoder passes."""
+MAX_CHUNK_SECONDS = 150.0
+"""Longest planned chunk. Measured (bench/run_all.py): with chunks growing to 600 s a worker held
+~75 MB more, and peak RSS of a 60-minute lecture was 1117 MB against 735 MB for 10 minutes; at
+<= 150 s, peak memory no longer grows with duration. The seed's ~450 s chunks for a 1 h video
+bought nothing in speed (a chunk is only a work unit; decoding happens in 24 s windows)."""
 SHORT_CHUNK_SECONDS = 30.0
-"""Short media is split one chunk per worker, but not below one Whisper window (30 s)."""
-DEFAULT_CHUNK_SECONDS = 300.0
+"""Short media is split into chunks of at least one Whisper window (30 s)."""
+DEFAULT_CHUNK_SECONDS = 120.0
 """Chunk length when the media length is not known (a service pool planned before any job)."""
 CPU_BATCH_SIZE = 1
 """On CPU, batching gives no speed-up: CTranslate2 already spreads one sequence over all of the
@@ -271,21 +277,16 @@ def _chunking(
         reasons.append(f"The media length is not known yet, so chunks aim at {chunk:g} s.")
         return chunk, None
     speech = _speech_note(media)
-    ideal = seconds / (workers * CHUNKS_PER_WORKER)
+    ideal = seconds / CHUNKS_PER_MEDIA
     if ideal >= MIN_CHUNK_SECONDS:
         chunk = min(ideal, longest)
         reasons.append(
-            f"Chunks aim at {chunk:.0f} s so each of {_n(workers, 'worker')} gets about "
-            f"{CHUNKS_PER_WORKER} or more chunks of the {seconds:.0f} s of media{speech}."
-        )
-    elif seconds / workers >= SHORT_CHUNK_SECONDS:
-        chunk = seconds / workers
-        reasons.append(
-            f"The media is short ({seconds:.0f} s{speech}), so it is split into one chunk per "
-            f"worker of about {chunk:.0f} s."
+            f"Chunks aim at {chunk:.0f} s: about {CHUNKS_PER_MEDIA} or more chunks of the "
+            f"{seconds:.0f} s of media{speech}, at most {longest:.0f} s so memory stays flat "
+            "whatever the duration."
         )
     else:
-        pieces = max(1, math.floor(seconds / SHORT_CHUNK_SECONDS))
+        pieces = max(1, min(CHUNKS_PER_MEDIA, math.floor(seconds / SHORT_CHUNK_SECONDS)))
         chunk = seconds / pieces if seconds > 0 else SHORT_CHUNK_SECONDS
         reasons.append(
             f"The media is short ({seconds:.0f} s{speech}), so it is split into "
