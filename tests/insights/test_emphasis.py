@@ -50,3 +50,14 @@ def test_custom_phrases_whole_words_only() -> None:
 
 def test_no_phrases_no_cues() -> None:
     assert _cues([Segment(0, 1, "Remember this.")], []) == ()
+
+
+def test_cue_is_timed_where_the_phrase_is_said_not_where_its_sentence_began() -> None:
+    segments = [
+        Segment(10.0, 14.0, "and so we keep going through the derivation step by step"),
+        Segment(30.0, 34.0, "and make sure you know this result"),
+    ]
+    [cue] = _cues(segments)
+    assert cue.phrase == "make sure"
+    assert cue.start == 30.0 and cue.end == 34.0
+    assert cue.text.startswith("and so we keep going")

@@ -56,6 +56,6 @@ def analyze(
     return Insights(
         keywords=summarize_keywords(stream, sentences, keywords),
         questions=find_questions(sentences, infer_missing_marks=infer_questions),
-        emphasis=find_emphasis(sentences, emphasis_phrases),
+        emphasis=find_emphasis(sentences, emphasis_phrases, stream),
         totals=compute_totals(segments, duration=duration),
     )
