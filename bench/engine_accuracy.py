@@ -1,21 +1,28 @@
 """Accuracy and speed of the chunk transcriber on long audio, against faster-whisper itself.
 
-Measures, with the same model, beam size and thread count, in one run (timings on a shared
-2-core machine are noisy, so contender and baseline must be compared side by side):
+Measures, with the same model, compute type, beam size and total thread count, in one run
+(timings on a shared 2-core machine are noisy, so contender and baseline run side by side,
+alternating, on each lecture seed):
 
 * `utterance` — every English utterance clip transcribed alone (the accuracy ceiling);
-* `fw-seq`    — faster-whisper `WhisperModel.transcribe` on a whole synthetic lecture;
+* `fw-seq`    — faster-whisper `WhisperModel.transcribe` on the whole lecture, `--threads`
+  CTranslate2 threads (its defaults: no VAD, conditioned on previous text);
 * `fw-batch`  — faster-whisper `BatchedInferencePipeline` on the same lecture;
-* `ours`      — the lecture split into ~60-150 s chunks at VAD speech spans (the project's
-  `engine.vad` + `segmentation`), each chunk through `ChunkTranscriber`, sequentially in one
-  process with `--threads` threads;
-* `ours-par`  — the same chunks shared by `--workers` warm processes of `--threads / --workers`
-  threads each (what `jobs.local_pool` does); VAD and chunking are inside the timing.
+* `ours`      — in this process with `--threads` threads: the project's VAD, chunk plan and
+  `ChunkTranscriber`, chunk after chunk;
+* `ours-pool` — end to end as the service runs it: the lecture as the pipeline's int16 PCM file,
+  `jobs.pipeline.detect_speech` (VAD), the chunk length `tuning.plan` picks, `plan_chunks`, and
+  the real `jobs.local_pool.WarmPool` with `--workers` processes of `--threads / --workers`
+  threads (batch size from the plan), results stitched in time order.
 
-The lecture is the corpus' English utterance clips in manifest order separated by seeded random
-0.4-1.8 s silences, looped to `--seconds`. Run:
+Model loading is outside every timing (fw-seq's model and the pool's workers are loaded and warm
+before the clock starts). Every contender gets the same audio, quantised to int16 as the pipeline
+stores it. The lecture is the corpus' English utterance clips in manifest order separated by
+seeded random 0.4-1.8 s silences, looped to `--seconds`. The summary gives mean WER over the
+seeds, summed seconds, and the speed-up `fw-seq seconds / ours-pool seconds`. Run:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python bench/engine_accuracy.py [--only utterance,ours] [--json out]
+    HF_HUB_OFFLINE=1 .venv/bin/python bench/engine_accuracy.py --seeds 0,1 [--repeats 2]
+        [--only utterance,fw-seq,ours-pool] [--json out.json]
 """
 
 from __future__ import annotations
@@ -23,91 +30,87 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
-from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from video_transcriber.config import ModelSettings, VadSettings
+from video_transcriber.config import ModelSettings, Settings, TuningSettings, VadSettings
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan, TranscribeOptions
 from video_transcriber.engine.model import load_model
 from video_transcriber.engine.transcriber import ChunkTranscriber
 from video_transcriber.engine.vad import SpeechDetector
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.wer import error_counts, word_error_rate
-from video_transcriber.segmentation.chunking import plan_chunks as project_chunks
-from video_transcriber.segmentation.speech import speech_spans as project_spans
+from video_transcriber.jobs.local_pool import WarmPool
+from video_transcriber.jobs.pipeline import detect_speech
+from video_transcriber.jobs.tasks import ChunkTask
+from video_transcriber.media.pcm import PcmAudio, to_float32, to_int16
+from video_transcriber.segmentation.chunking import plan_chunks
+from video_transcriber.segmentation.speech import speech_spans
+from video_transcriber.tuning.facts import read_system_facts
+from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts, plan
+
+CONTENDERS = ("fw-seq", "fw-batch", "ours", "ours-pool")
 
 
 @dataclass
 class Lecture:
     audio: np.ndarray
     reference: str
-    placements: list[tuple[float, float, str]]
+    seed: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.audio) / SAMPLE_RATE
 
 
 def build_lecture(seconds: float, seed: int = 0) -> Lecture:
-    """English clips end to end with 0.4-1.8 s silences, looped until `seconds` is reached."""
+    """English clips end to end with 0.4-1.8 s silences, looped until `seconds` is reached;
+    quantised to int16 and back, as the pipeline stores decoded audio."""
     rng = random.Random(seed)
     clips = [
         (decode_audio(str(c.path), sampling_rate=SAMPLE_RATE), c) for c in english_utterances()
     ]
     parts: list[np.ndarray] = []
-    placements: list[tuple[float, float, str]] = []
+    references: list[str] = []
     cursor = 0
     while cursor < seconds * SAMPLE_RATE:
         for audio, clip in clips:
             pause = np.zeros(int(rng.uniform(0.4, 1.8) * SAMPLE_RATE), dtype=np.float32)
             parts += [pause, audio]
-            start = cursor + len(pause)
-            cursor = start + len(audio)
-            placements.append((start / SAMPLE_RATE, cursor / SAMPLE_RATE, clip.reference))
+            cursor += len(pause) + len(audio)
+            references.append(clip.reference)
             if cursor >= seconds * SAMPLE_RATE:
                 break
     parts.append(np.zeros(SAMPLE_RATE, dtype=np.float32))
-    reference = " ".join(ref for _, _, ref in placements)
-    return Lecture(np.concatenate(parts), reference, placements)
+    audio = to_float32(to_int16(np.concatenate(parts)))
+    return Lecture(audio, " ".join(references), seed)
 
 
-def speech_spans(audio: np.ndarray, vad: str = "project") -> list[SpeechSpan]:
-    """Speech spans: the project's VAD (engine.vad + segmentation.speech, default settings), or
-    faster-whisper's Silero helper with the same thresholds (`vad="fw"`)."""
-    if vad == "project":
-        probabilities = SpeechDetector().probabilities([audio])
-        return project_spans(probabilities, VadSettings(), duration=len(audio) / SAMPLE_RATE)
-    options = VadOptions(threshold=0.5, min_silence_duration_ms=500, speech_pad_ms=200)
-    stamps = get_speech_timestamps(audio, options)
-    return [SpeechSpan(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
+def project_spans(audio: np.ndarray) -> list[SpeechSpan]:
+    """The project's VAD (engine.vad + segmentation.speech, default settings)."""
+    probabilities = SpeechDetector().probabilities([audio])
+    return speech_spans(probabilities, VadSettings(), duration=len(audio) / SAMPLE_RATE)
 
 
-def plan_chunks(spans: Sequence[SpeechSpan], duration: float, target: float) -> list[Chunk]:
-    """Chunks of about `target` seconds (at most 150 s), cut in the silence between spans."""
-    return project_chunks(spans, duration=duration, target_seconds=target, max_seconds=150.0)
+def execution_plan(duration: float, workers: int, threads: int) -> ExecutionPlan:
+    """What `tuning.plan` picks for this media with `workers` x `threads` set explicitly."""
+    tuning = TuningSettings(workers=workers, threads_per_worker=threads)
+    return plan(read_system_facts(), MediaFacts(duration), tuning, ModelSettings())
 
 
-def greedy_chunks(spans: Sequence[SpeechSpan], duration: float, target: float) -> list[Chunk]:
-    """Greedy chunks of about `target` seconds, cut in the silence between spans."""
-    chunks: list[Chunk] = []
-    group: list[SpeechSpan] = []
-    start = 0.0
-    for i, span in enumerate(spans):
-        group.append(span)
-        last = i == len(spans) - 1
-        if last or spans[i + 1].end - start > target:
-            end = duration if last else (span.end + spans[i + 1].start) / 2
-            chunks.append(Chunk(len(chunks), start, end, tuple(group)))
-            start, group = end, []
-    return chunks
-
-
-def score(name: str, reference: str, hypothesis: str, seconds: float) -> dict[str, Any]:
-    counts = error_counts(reference, hypothesis)
-    row = {"name": name, "wer": round(word_error_rate(reference, hypothesis), 4), **counts}
-    row["seconds"] = round(seconds, 1)
+def score(name: str, seed: int | None, reference: str, text: str, seconds: float) -> dict[str, Any]:
+    counts = error_counts(reference, text)
+    row = {"name": name, "seed": seed, "wer": round(word_error_rate(reference, text), 4)}
+    row |= {**counts, "seconds": round(seconds, 2)}
     print(json.dumps(row), flush=True)
     return row
 
@@ -130,113 +133,165 @@ def run_utterances(model: WhisperModel, beam: int) -> dict[str, Any]:
         return " ".join(texts)
 
     text, seconds = timed(go)
-    return score("utterance", " ".join(c.reference for c in clips), text, seconds)
+    return score("utterance", None, " ".join(c.reference for c in clips), text, seconds)
 
 
-def run_ours(
-    lecture: Lecture, transcriber: ChunkTranscriber, target: float, vad: str
-) -> dict[str, Any]:
-    duration = len(lecture.audio) / SAMPLE_RATE
-    options = TranscribeOptions()
-
-    def go() -> str:
-        chunks = plan_chunks(speech_spans(lecture.audio, vad), duration, target)
-        texts = []
-        for chunk in chunks:
-            samples = lecture.audio[int(chunk.start * SAMPLE_RATE) : int(chunk.end * SAMPLE_RATE)]
-            result = transcriber.transcribe(chunk, samples, options)
-            texts += [s.text.strip() for s in result.segments]
-        return " ".join(texts)
-
-    text, seconds = timed(go)
-    return score("ours", lecture.reference, text, seconds)
+def fw_seq(model: WhisperModel, lecture: Lecture, beam: int) -> str:
+    segments, _ = model.transcribe(lecture.audio, language="en", beam_size=beam)
+    return " ".join(s.text.strip() for s in segments)
 
 
-_worker: ChunkTranscriber | None = None
+def fw_batch(model: WhisperModel, lecture: Lecture, beam: int) -> str:
+    pipeline = BatchedInferencePipeline(model)
+    segments, _ = pipeline.transcribe(lecture.audio, language="en", beam_size=beam, batch_size=8)
+    return " ".join(s.text.strip() for s in segments)
 
 
-def _load_worker(threads: int, beam: int) -> None:
-    global _worker
-    _worker = ChunkTranscriber(ModelSettings(beam_size=beam), threads=threads)
+def ours_in_process(transcriber: ChunkTranscriber, lecture: Lecture, target: float) -> str:
+    """VAD, chunk plan and every chunk in this process, one after another."""
+    chunks = plan_chunks(
+        project_spans(lecture.audio),
+        duration=lecture.duration,
+        target_seconds=target,
+        max_seconds=Settings().tuning.max_chunk_seconds,
+    )
+    texts: list[str] = []
+    for chunk in chunks:
+        first, last = round(chunk.start * SAMPLE_RATE), round(chunk.end * SAMPLE_RATE)
+        result = transcriber.transcribe(chunk, lecture.audio[first:last], TranscribeOptions())
+        texts += [s.text.strip() for s in result.segments]
+    return " ".join(texts)
 
 
-def _run_chunk(chunk: Chunk, samples: np.ndarray) -> list[str]:
-    assert _worker is not None
-    return [s.text for s in _worker.transcribe(chunk, samples, TranscribeOptions()).segments]
+@contextmanager
+def warm_pool(settings: Settings, execution: ExecutionPlan, work: Path) -> Iterator[WarmPool]:
+    """A `WarmPool` whose every worker has loaded the model and decoded once."""
+    path = work / "warmup.pcm"
+    to_int16(np.zeros(SAMPLE_RATE, dtype=np.float32)).tofile(path)
+    speech = (SpeechSpan(0.1, 0.9),)
+    tasks = [
+        ChunkTask("warmup", Chunk(i, 0.0, 1.0, speech), path) for i in range(2 * execution.workers)
+    ]
+    with WarmPool(settings, execution) as pool:
+        list(pool.run("warmup", tasks))
+        yield pool
 
 
-def run_parallel(
-    lecture: Lecture, workers: int, threads: int, beam: int, target: float, vad: str
-) -> dict[str, Any]:
-    """`workers` warm processes (model loaded before the clock starts), chunks shared out."""
-    from concurrent.futures import ProcessPoolExecutor
+def ours_pool(pool: WarmPool, execution: ExecutionPlan, pcm: Path, settings: Settings) -> str:
+    """What `jobs.pipeline` does after decoding: VAD, chunk plan, the pool, stitching."""
+    audio = PcmAudio(pcm)
+    chunks = plan_chunks(
+        detect_speech(audio, settings),
+        duration=audio.duration,
+        target_seconds=execution.chunk_seconds,
+        max_seconds=settings.tuning.max_chunk_seconds,
+    )
+    tasks = [ChunkTask(f"bench-{pcm.stem}", chunk, pcm) for chunk in chunks]
+    results = sorted(pool.run(tasks[0].job_id, tasks), key=lambda r: r.chunk_index)
+    per_chunk = [
+        (round(c.end - c.start), round(r.decode_seconds, 2))
+        for c, r in zip(chunks, results, strict=True)
+    ]
+    print(json.dumps({"chunks (media s, decode s)": per_chunk}), flush=True)
+    return " ".join(s.text.strip() for r in results for s in r.segments)
 
-    duration = len(lecture.audio) / SAMPLE_RATE
-    with ProcessPoolExecutor(workers, initializer=_load_worker, initargs=(threads, beam)) as pool:
-        list(pool.map(time.sleep, [0.5] * workers))  # wait until every worker is warm
 
-        def go() -> str:
-            chunks = plan_chunks(speech_spans(lecture.audio, vad), duration, target)
-            parts = [
-                lecture.audio[int(c.start * SAMPLE_RATE) : int(c.end * SAMPLE_RATE)] for c in chunks
-            ]
-            return " ".join(t for texts in pool.map(_run_chunk, chunks, parts) for t in texts)
+def summarise(rows: Sequence[dict[str, Any]], baseline: str = "fw-seq") -> dict[str, Any]:
+    """Per contender: mean WER over seeds, and seconds summed over seeds of the median and of
+    the fastest repeat (the fastest is the least disturbed by other load on the machine)."""
+    out: dict[str, Any] = {}
+    for name in sorted({r["name"] for r in rows}):
+        mine = [r for r in rows if r["name"] == name]
+        seeds = sorted({r["seed"] for r in mine}, key=str)
+        times = [[r["seconds"] for r in mine if r["seed"] == s] for s in seeds]
+        wer = statistics.mean(next(r["wer"] for r in mine if r["seed"] == s) for s in seeds)
+        out[name] = {
+            "wer": round(wer, 4),
+            "seconds_median": round(sum(statistics.median(t) for t in times), 2),
+            "seconds_min": round(sum(min(t) for t in times), 2),
+            "seeds": len(seeds),
+        }
+    if "utterance" in out:
+        out["wer_limit"] = round(1.1 * out["utterance"]["wer"], 4)
+    if baseline in out:
+        for name in CONTENDERS:
+            if name in out and name != baseline:
+                for kind in ("median", "min"):
+                    ratio = out[baseline][f"seconds_{kind}"] / out[name][f"seconds_{kind}"]
+                    out[name][f"speedup_{kind}"] = round(ratio, 2)
+    return out
 
-        text, seconds = timed(go)
-    return score(f"ours-{workers}x{threads}", lecture.reference, text, seconds)
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=600.0)
+    parser.add_argument("--seeds", default="0,1", help="lecture seeds, comma-separated")
+    parser.add_argument("--repeats", type=int, default=1, help="timed runs per seed")
+    parser.add_argument("--threads", type=int, default=2, help="total CTranslate2 threads")
+    parser.add_argument("--workers", type=int, default=2, help="processes for `ours-pool`")
+    parser.add_argument("--chunk-seconds", type=float, help="override the planned chunk length")
+    parser.add_argument("--batch-size", type=int, help="override the planned batch size")
+    parser.add_argument("--only", default="utterance,fw-seq,ours-pool")
+    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--json", help="write the rows and the summary to this file")
+    return parser.parse_args()
+
+
+def contenders(
+    args: argparse.Namespace,
+    settings: Settings,
+    model: WhisperModel,
+    execution: ExecutionPlan,
+    stack: ExitStack,
+    work: Path,
+) -> dict[str, Callable[[Lecture, Path], str]]:
+    """The wanted contenders, each a function of the lecture and its PCM file, ready to time."""
+    wanted = set(args.only.split(","))
+    runs: dict[str, Callable[[Lecture, Path], str]] = {}
+    if "fw-seq" in wanted:
+        runs["fw-seq"] = lambda lecture, _: fw_seq(model, lecture, args.beam)
+    if "fw-batch" in wanted:
+        runs["fw-batch"] = lambda lecture, _: fw_batch(model, lecture, args.beam)
+    if "ours" in wanted:
+        transcriber = ChunkTranscriber(settings.model, threads=args.threads)
+        target = execution.chunk_seconds
+        runs["ours"] = lambda lecture, _: ours_in_process(transcriber, lecture, target)
+    if "ours-pool" in wanted:
+        pool = stack.enter_context(warm_pool(settings, execution, work))
+        runs["ours-pool"] = lambda _, pcm: ours_pool(pool, execution, pcm, settings)
+    return runs
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=600.0)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--chunk-seconds", type=float, default=120.0)
-    parser.add_argument("--only", default="utterance,fw-seq,fw-batch,ours,ours-par")
-    parser.add_argument("--beam", type=int, default=5)
-    parser.add_argument("--vad", choices=["project", "fw"], default="project")
-    parser.add_argument("--workers", type=int, default=2, help="processes for `ours-par`")
-    parser.add_argument("--json", help="write the rows to this file")
-    args = parser.parse_args()
-    wanted = set(args.only.split(","))
-    settings = ModelSettings(beam_size=args.beam)
-    lecture = build_lecture(args.seconds)
-    rows = []
-    if wanted & {"utterance", "fw-seq", "fw-batch"}:
-        model = load_model(settings, threads=args.threads)
-    if "utterance" in wanted:
-        rows.append(run_utterances(model, settings.beam_size))
-    if "fw-seq" in wanted:
-        text, seconds = timed(
-            lambda: " ".join(
-                s.text.strip()
-                for s in model.transcribe(
-                    lecture.audio, language="en", beam_size=settings.beam_size
-                )[0]
-            )
-        )
-        rows.append(score("fw-seq", lecture.reference, text, seconds))
-    if "fw-batch" in wanted:
-        pipeline = BatchedInferencePipeline(model)
-        text, seconds = timed(
-            lambda: " ".join(
-                s.text.strip()
-                for s in pipeline.transcribe(
-                    lecture.audio, language="en", beam_size=settings.beam_size, batch_size=8
-                )[0]
-            )
-        )
-        rows.append(score("fw-batch", lecture.reference, text, seconds))
-    if "ours" in wanted:
-        transcriber = ChunkTranscriber(settings, threads=args.threads)
-        rows.append(run_ours(lecture, transcriber, args.chunk_seconds, args.vad))
-    if "ours-par" in wanted:
-        threads = max(1, args.threads // args.workers)
-        rows.append(
-            run_parallel(lecture, args.workers, threads, args.beam, args.chunk_seconds, args.vad)
-        )
+    args = parse_args()
+    settings = Settings(model=ModelSettings(beam_size=args.beam))
+    model = load_model(settings.model, threads=args.threads)
+    rows: list[dict[str, Any]] = []
+    if "utterance" in args.only.split(","):
+        rows.append(run_utterances(model, args.beam))
+    lectures = [build_lecture(args.seconds, int(seed)) for seed in args.seeds.split(",")]
+    execution = execution_plan(lectures[0].duration, args.workers, args.threads // args.workers)
+    if args.chunk_seconds:
+        execution.chunk_seconds = args.chunk_seconds
+    if args.batch_size:
+        execution.batch_size = args.batch_size
+    print(json.dumps({"plan": {k: v for k, v in execution.to_dict().items() if k != "reasons"}}))
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        runs = contenders(args, settings, model, execution, stack, Path(tmp))
+        for lecture in lectures:
+            pcm = Path(tmp) / f"lecture-{lecture.seed}.pcm"
+            to_int16(lecture.audio).tofile(pcm)
+            for repeat in range(args.repeats):
+                order = list(runs) if repeat % 2 == 0 else list(runs)[::-1]
+                for name in order:
+                    began = time.perf_counter()
+                    text = runs[name](lecture, pcm)
+                    seconds = time.perf_counter() - began
+                    rows.append(score(name, lecture.seed, lecture.reference, text, seconds))
+    summary = summarise(rows)
+    print(json.dumps({"summary": summary}, indent=2))
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(rows, handle, indent=2)
+        Path(args.json).write_text(json.dumps({"rows": rows, "summary": summary}, indent=2))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from video_transcriber.engine.decoding import compression_ratio, split_tokens
+from video_transcriber.domain import Segment
+from video_transcriber.engine.decoding import (
+    WindowText,
+    compression_ratio,
+    doubtful,
+    split_tokens,
+)
 
 TS = 1000  # timestamp_begin in these synthetic token streams
 EOT = 900
@@ -33,3 +39,35 @@ def test_compression_ratio_flags_loops() -> None:
     assert compression_ratio("the same words again " * 20) > 2.4
     assert compression_ratio("A normal sentence about printing and books.") < 2.4
     assert compression_ratio("") == pytest.approx(0.0)
+
+
+def window(*segments: tuple[float, float, str]) -> WindowText:
+    return WindowText(tuple(Segment(a, b, text) for a, b, text in segments), -0.3, 0.01, 1.2)
+
+
+def test_segments_at_speaking_pace_need_no_word_timings() -> None:
+    text = window(
+        (0.0, 4.0, "one two three four five six seven eight"), (4.5, 6.0, "nine ten eleven")
+    )
+    assert not doubtful(text, 20.0)
+    assert not doubtful(window(), 20.0)
+
+
+def test_a_slow_segment_may_hide_skipped_speech() -> None:
+    # 5 words over 10 s: the decoder likely stretched the segment over a sentence it skipped
+    assert doubtful(window((0.0, 10.0, "and so my fellow Americans")), 20.0)
+
+
+def test_text_left_open_to_the_window_end_may_hide_a_lost_tail() -> None:
+    assert doubtful(
+        window(
+            (0.0, 4.0, "one two three four five six seven eight"),
+            (
+                4.0,
+                12.0,
+                "nine ten eleven twelve thirteen fourteen fifteen sixteen"
+                " seventeen eighteen nineteen twenty twenty-one twenty-two",
+            ),
+        ),
+        12.0,
+    )

@@ -63,7 +63,7 @@ def test_sanity_across_machines(
     fits = int(facts.available_memory_bytes * (1 - planner.MEMORY_HEADROOM) // per_worker(model))
     assert result.workers <= max(1, fits)  # memory respected
     assert 0 < result.chunk_seconds <= DEFAULTS.max_chunk_seconds
-    assert result.batch_size == 1
+    assert result.batch_size == planner.CPU_BATCH_SIZE
     assert result.reasons and all(r.endswith(".") for r in result.reasons)
     assert not any(r.startswith("Warning") for r in result.reasons)
 
@@ -183,7 +183,7 @@ def test_very_long_media_caps_chunks_at_the_maximum() -> None:
 def test_short_media_is_cut_into_whisper_sized_chunks() -> None:
     result = plan(machine(4, 8), MediaFacts(200.0), DEFAULTS, TINY)
     assert result.workers == 4
-    assert result.chunk_seconds == pytest.approx(200.0 / 6)
+    assert result.chunk_seconds == pytest.approx(planner.MIN_CHUNK_SECONDS)
 
 
 def test_tiny_media_is_a_single_chunk_on_fewer_workers_with_more_threads() -> None:
@@ -260,12 +260,12 @@ def test_no_recommendations_for_the_automatic_plan() -> None:
 
 def test_recommendations_for_an_oversubscribed_plan() -> None:
     facts = machine(4, 8)
-    current = ExecutionPlan(workers=8, threads_per_worker=2, chunk_seconds=900, batch_size=4)
+    current = ExecutionPlan(workers=8, threads_per_worker=2, chunk_seconds=900, batch_size=16)
     found = {r.setting: r for r in recommendations(facts, current, DEFAULTS, TINY)}
     assert found["tuning.workers"].recommended == 4
     assert "oversubscribe" in found["tuning.workers"].reason
     assert found["tuning.threads_per_worker"].recommended == 1
-    assert found["tuning.batch_size"].recommended == 1
+    assert found["tuning.batch_size"].recommended == planner.CPU_BATCH_SIZE
     assert found["tuning.chunk_seconds"].recommended == DEFAULTS.max_chunk_seconds
     assert found["tuning.workers"].env_var == "VT_TUNING__WORKERS"
     assert all(r.reason.endswith(".") for r in found.values())

@@ -10,7 +10,8 @@ main loss on long lectures). VAD tells us where speech is, so after the windows 
   length is missing too (words are shared out by word timestamps when there are some, else a
   segment's words in proportion to its overlap with each span).
 
-Each missing stretch is decoded again on its own and `splice` puts the result in place: segments
+Each missing stretch is decoded again (packed with the chunk's others, `engine.packing`) and
+`splice` puts the result in place: segments
 lying mostly inside the stretch are replaced, and words repeated across the seam (the re-decode
 starts a little early) are dropped. Pure functions.
 """

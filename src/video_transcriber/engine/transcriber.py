@@ -5,16 +5,24 @@ all) often ends a window early or jumps over a whole sentence, and that speech i
 transcribed; on a 10-minute lecture that quadruples the word error rate, almost all of it
 deletions. We know where speech is (VAD spans), so instead:
 
-1. spans are packed into windows of at most ~24 s (`engine.windows`), long pauses squeezed;
+1. spans are packed into windows of at most ~28 s (`engine.windows`), long pauses squeezed;
 2. windows are decoded in batches, each on its own — no conditioning on the previous window's
    text, no prompt carried over — with Whisper's compression-ratio/log-probability checks and
-   temperature fallback, and word timings from cross-attention (`engine.decoding`);
+   temperature fallback (`engine.decoding`); word timings (cross-attention alignment) only for
+   windows whose segment times may hide skipped speech, or for all when they are asked for;
 3. times are mapped back from window time to media time through each window's pieces;
-4. the coverage check (`engine.coverage`) uses the word timings to find speech that got no
-   words, or clearly too few for its length, decodes each such stretch again on its own with a
-   little padding, and splices the result in text order;
+4. the coverage check (`engine.coverage`) uses word (else segment) timings to find speech that
+   got no words, or clearly too few for its length; the chunk's missing stretches are decoded
+   again packed together, a second of silence between them, in as few windows as fit
+   (`engine.packing`), and each stretch's words are spliced in text order;
 5. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`);
    word timings are dropped unless they were asked for.
+
+Where the time goes (10-minute lecture, tiny.en int8 beam 5, one thread, bench/engine_accuracy.py):
+an encoder pass costs ~0.44 s per window whatever it holds (Whisper always encodes 30 s), beam
+search ~5 ms per token for a batch of 4 windows, alignment ~40 ms per window. Hence windows as
+full as WER allows, re-decodes packed, and alignment only where it can change the outcome:
+decoding went from ~38 s (47-52 encoder passes, every window aligned) to ~27 s (~33 passes).
 """
 
 from __future__ import annotations
@@ -31,6 +39,7 @@ from video_transcriber.engine.cleanup import tidy
 from video_transcriber.engine.coverage import CoverageOptions, missing_speech, splice
 from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder
 from video_transcriber.engine.model import is_english_only, load_model
+from video_transcriber.engine.packing import PackOptions, pack, to_retry, unpack, word_count
 from video_transcriber.engine.windows import (
     Window,
     WindowOptions,
@@ -50,6 +59,8 @@ class EngineOptions:
     """Windows decoded together (encoder and beam search batched)."""
     redecode_pad: float = 0.2
     """Audio added on each side of a span decoded again by the coverage check."""
+    redecode_gap: float = 1.0
+    """Silence between two stretches decoded again in one window (`engine.packing`)."""
     pad_with_silence: bool = True
     """See `DecodeOptions.pad_with_silence`."""
 
@@ -122,7 +133,8 @@ class ChunkTranscriber:
             language=language,
             beam_size=options.beam_size or self.settings.beam_size,
             initial_prompt=options.initial_prompt or self.settings.initial_prompt,
-            word_timestamps=True,  # the coverage check needs to know where the words are
+            word_timestamps=bool(options.word_timestamps or self.settings.word_timestamps),
+            align_doubtful=True,  # the coverage check needs words where segments may hide holes
             batch_size=self.engine.batch_size,
             pad_with_silence=self.engine.pad_with_silence,
         )
@@ -149,28 +161,62 @@ class ChunkTranscriber:
         chunk: Chunk,
         decode: DecodeOptions,
     ) -> tuple[list[Segment], int]:
-        """Decode again, each on its own, the speech the first pass left (nearly) without words."""
+        """Decode again the speech the first pass left (nearly) without words — all of the
+        chunk's stretches packed into as few windows as fit (`engine.packing`) — and splice
+        each stretch's words in place."""
         missing = missing_speech(spans, segments, self.engine.coverage)
         if not missing:
             return segments, 0
-        windows = [self._alone(spans, region, chunk) for region in missing]
-        texts = self.decoder.decode([w.audio(samples, chunk.start) for w in windows], decode)
-        for region, window, text in zip(missing, windows, texts, strict=True):
-            found = [to_absolute(window, s) for s in text.segments]
-            if found:
-                segments = splice(segments, region, found)
+        ranges = [self._context(spans, region, chunk) for region in missing]
+        windows, found = self._redecode(ranges, missing, samples, chunk.start, decode)
+        again = to_retry(windows, found, self.engine.coverage.min_words_per_second)
+        if again:
+            _, redone = self._redecode(
+                [ranges[i] for i in again],
+                [missing[i] for i in again],
+                samples,
+                chunk.start,
+                decode,
+            )
+            for i, new in zip(again, redone, strict=True):
+                if word_count(new) > word_count(found[i]):
+                    found[i] = new
+        for region, new in zip(missing, found, strict=True):
+            if new:
+                segments = splice(segments, region, new)
         return segments, len(missing)
 
-    def _alone(self, spans: Sequence[SpeechSpan], region: SpeechSpan, chunk: Chunk) -> Window:
-        """A window for one missing stretch: a whole span gets the usual lead and trail, a
-        stretch inside a span `redecode_pad` before it (words repeated at the seam are dropped)."""
+    def _redecode(
+        self,
+        ranges: Sequence[tuple[float, float]],
+        regions: Sequence[SpeechSpan],
+        samples: np.ndarray,
+        chunk_start: float,
+        decode: DecodeOptions,
+    ) -> tuple[list[Window], list[list[Segment]]]:
+        """The packed windows, and the segments each region got (media time)."""
+        packing = PackOptions(self.engine.window.max_seconds, self.engine.redecode_gap)
+        windows = pack(ranges, regions, packing)
+        audios = [w.audio(samples, chunk_start) for w in windows]
+        texts = self.decoder.decode(audios, replace(decode, word_timestamps=True))
+        found = [
+            part
+            for window, text in zip(windows, texts, strict=True)
+            for part in unpack(window, text.segments)
+        ]
+        return windows, found
+
+    def _context(
+        self, spans: Sequence[SpeechSpan], region: SpeechSpan, chunk: Chunk
+    ) -> tuple[float, float]:
+        """The audio decoded for one missing stretch: a whole span gets the usual lead and
+        trail, a stretch inside a span `redecode_pad` before it (words repeated at the seam are
+        dropped by `splice`); never reaching into a neighbouring span or out of the chunk."""
         lo = max([chunk.start, *(s.end for s in spans if s.end <= region.start)])
         hi = min([chunk.end, *(s.start for s in spans if s.start >= region.end)])
         inside = any(s.start < region.start < s.end for s in spans)
-        options = self.engine.window
-        if inside:
-            options = replace(options, lead=self.engine.redecode_pad)
-        return plan_windows([region], lo, hi, options)[0]
+        lead = self.engine.redecode_pad if inside else self.engine.window.lead
+        return max(lo, region.start - lead), min(hi, region.end + self.engine.window.trail)
 
 
 def to_absolute(window: Window, segment: Segment) -> Segment:
