@@ -33,7 +33,7 @@ def test_empty_text_and_repeated_lines_are_dropped() -> None:
         Segment(1, 2, "thank you for watching."),
         Segment(2, 3, "  "),
         Segment(3, 4, "Yes."),
-        Segment(4, 5, "Yes."),
+        Segment(4.6, 5, "Yes."),
     ]
     assert [s.text for s in tidy(segments, 0, 5)] == ["Thank you for watching.", "Yes.", "Yes."]
 
@@ -44,3 +44,19 @@ def test_words_are_clamped_into_their_segment() -> None:
     assert got.words[0].start == pytest.approx(1.0)
     assert got.words[1].start >= got.words[0].end
     assert got.words[1].end == pytest.approx(2.5)
+
+
+def test_one_word_fragments_join_the_segment_before() -> None:
+    from video_transcriber.engine.cleanup import merge_fragments
+
+    merged = merge_fragments(
+        [
+            Segment(0.8, 6.0, "printing, in the only sense we are concerned with, differs from"),
+            Segment(6.0, 6.3, "most"),
+            Segment(6.3, 12.1, "if not from all the arts and crafts in the exhibition."),
+            Segment(20.0, 20.4, "can"),
+        ]
+    )
+    assert [s.text.split()[-1] for s in merged] == ["most", "exhibition.", "can"]
+    assert merged[0].end == 6.3 and merged[1].start == 6.3
+    assert merged[2].start == 20.0  # too far from the one before: left alone

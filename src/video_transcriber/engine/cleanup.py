@@ -63,4 +63,36 @@ def tidy(segments: Sequence[Segment], start: float, end: float) -> list[Segment]
         seg_end = _clamp(segment.end, seg_start, end)
         words = _clamp_words(segment.words, seg_start, seg_end)
         out.append(replace(segment, start=seg_start, end=seg_end, text=text, words=words))
+    return merge_fragments(out)
+
+
+FRAGMENT_WORDS = 2
+"""A segment of this many words or fewer is a fragment: splicing re-decoded speech in cuts
+segments at word boundaries and can leave a lone "most" or "is." that makes a one-word subtitle."""
+FRAGMENT_GAP = 0.5
+"""A fragment joins the segment before it only if it follows within this many seconds."""
+MAX_MERGED_SECONDS = 12.0
+"""...and only if the joined segment stays a readable subtitle."""
+
+
+def merge_fragments(segments: Sequence[Segment]) -> list[Segment]:
+    """Fold fragments into the segment just before them when they follow on closely."""
+    out: list[Segment] = []
+    for segment in segments:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and len(segment.text.split()) <= FRAGMENT_WORDS
+            and segment.start - previous.end <= FRAGMENT_GAP
+            and segment.end - previous.start <= MAX_MERGED_SECONDS
+        ):
+            out[-1] = replace(
+                previous,
+                end=segment.end,
+                text=f"{previous.text} {segment.text}",
+                words=previous.words + segment.words,
+                avg_logprob=min(previous.avg_logprob, segment.avg_logprob),
+            )
+            continue
+        out.append(segment)
     return out
