@@ -61,10 +61,13 @@ def jfk(browser: Browser, server: LiveServer, speech_corpus_dir: Path) -> Iterat
 
 def test_upload_shows_progress_and_transcript(page: Page, jfk: Session) -> None:
     if jfk.live["firstStatus"] in ("queued", "running"):
-        # The page opened while the job ran: it followed it over SSE to the final status, and
-        # the text arrived as a `segments` event before the final transcript replaced it.
-        assert int(jfk.live.get("liveStatus", 0)) >= 2, jfk.live
-        assert int(jfk.live.get("liveSegments", 0)) >= 1, jfk.live
+        # The page opened while the job ran: it followed it over SSE to the final status.
+        statuses = int(jfk.live.get("liveStatus", 0))
+        assert statuses >= 1, jfk.live
+        if statuses >= 2:
+            # It saw the job change while subscribed (not just the final status of a job that
+            # finished between page load and subscribing): the text arrived as `segments`.
+            assert int(jfk.live.get("liveSegments", 0)) >= 1, jfk.live
     page.goto(f"/sessions/{jfk.job_id}")
     expect(page.locator("#job-percent")).to_have_text("100 %")
     expect(page.locator("#job-stage")).to_have_text("Done")
