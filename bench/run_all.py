@@ -135,16 +135,16 @@ def rss_only(minutes: float, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def targets(rows: list[dict[str, Any]], rss: dict[float, float]) -> dict[str, Any]:
-    first = rows[0]
     checks: dict[str, Any] = {
-        "speedup_ge_2x": all(row["speedup"] >= TARGET_SPEEDUP for row in rows),
-        "wer_within_1.1x_of_per_utterance": all(
-            row["wer_ratio"] is not None and row["wer_ratio"] <= TARGET_WER_RATIO for row in rows
-        ),
         "peak_rss_under_1gb": all(mb * MB < TARGET_RSS_BYTES for mb in rss.values()),
     }
-    if 60 in rss:
-        checks["rss_60min_le_1.15x_10min"] = rss[60] <= TARGET_RSS_GROWTH * rss[first["minutes"]]
+    if rows:  # a --memory-only run has no side-by-side rows to judge speed and WER by
+        checks["speedup_ge_2x"] = all(row["speedup"] >= TARGET_SPEEDUP for row in rows)
+        checks["wer_within_1.1x_of_per_utterance"] = all(
+            row["wer_ratio"] is not None and row["wer_ratio"] <= TARGET_WER_RATIO for row in rows
+        )
+    if 60 in rss and 10 in rss:
+        checks["rss_60min_le_1.15x_10min"] = rss[60] <= TARGET_RSS_GROWTH * rss[10]
     return checks
 
 
@@ -173,6 +173,11 @@ def print_table(results: dict[str, Any], console: Console) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10-minute lecture only")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only our peak RSS at 10 and 60 min (and 180 without --quick); no baseline",
+    )
     args = parser.parse_args()
     settings = Settings()
     execution = plan(read_system_facts(), None, settings.tuning, settings.model)
@@ -184,6 +189,8 @@ def main() -> None:
         "threads": execution.threads_per_worker,
     }
     side_minutes, rss_minutes = ([10.0], []) if args.quick else ([10.0, 60.0], [180.0])
+    if args.memory_only:
+        side_minutes, rss_minutes = [], [10.0, 60.0] + ([] if args.quick else [180.0])
     utterances: dict[str, str] = {}
     rows = [compare(minutes, config, utterances) for minutes in side_minutes]
     rss = {row["minutes"]: row["ours"]["peak_rss_mb"] for row in rows}
