@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from video_transcriber.domain import (
@@ -14,11 +12,10 @@ from video_transcriber.domain import (
     Progress,
     Segment,
     Stage,
-    TranscribeOptions,
     Transcript,
 )
 from video_transcriber.errors import CancelledError
-from video_transcriber.jobs.runner import ChunkHook, ProgressHook
+from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.media.probe import probe
 
 
@@ -49,18 +46,10 @@ class FakeRunner:
     def chunk_seconds(self, duration: float | None) -> float:
         return self.seconds
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
+    def transcribe(self, request: RunRequest) -> Transcript:
+        job_id, path, work_dir = request.job_id, request.path, request.work_dir
+        done, chunk_seconds = request.done, request.chunk_seconds
+        on_progress, on_chunk = request.on_progress, request.on_chunk
         self.cancelled.discard(job_id)
         duration = probe(path).duration
         work_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ behaviour is tested on exactly known text; real speech is in `test_real_speech.p
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,9 @@ from video_transcriber.domain import (
     Progress,
     Segment,
     Stage,
-    TranscribeOptions,
     Transcript,
 )
-from video_transcriber.jobs.runner import ChunkHook, ProgressHook
+from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.media.probe import probe
 
 Script = Sequence[tuple[float, float, str]]
@@ -52,22 +51,11 @@ class ScriptedRunner:
     def chunk_seconds(self, duration: float | None) -> float:
         return 30.0
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
-        duration = probe(path).duration
+    def transcribe(self, request: RunRequest) -> Transcript:
+        duration = probe(request.path).duration
         segments = [Segment(s, e, text) for s, e, text in SCRIPTS[round(duration)]]
-        on_chunk(ChunkResult(0, tuple(segments), "en", 0.01))
-        on_progress(Progress(Stage.TRANSCRIBING, 100.0, 1, 1))
+        request.on_chunk(ChunkResult(0, tuple(segments), "en", 0.01))
+        request.on_progress(Progress(Stage.TRANSCRIBING, 100.0, 1, 1))
         return Transcript(segments, "en", duration, model="scripted")
 
     def cancel(self, job_id: str) -> None: ...

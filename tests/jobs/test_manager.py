@@ -11,13 +11,14 @@ import pytest
 
 from tests.fakes import FakeRunner
 from tests.media_files import write_wav
-from video_transcriber.domain import ChunkResult, JobStatus, Segment, TranscribeOptions
+from video_transcriber.domain import ChunkResult, JobStatus, Segment, TranscribeOptions, Transcript
 from video_transcriber.errors import InvalidTransitionError, NoAudioStreamError
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.job import Job, NewJob
 from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
 from video_transcriber.jobs.records import JobRow
+from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.jobs.store import JobStore
 
 
@@ -196,9 +197,9 @@ def test_options_reach_the_runner(make_manager, store, layout) -> None:
     seen: list[TranscribeOptions] = []
 
     class Recording(FakeRunner):
-        def transcribe(self, job_id, path, *, options, **kwargs):  # type: ignore[no-untyped-def]
-            seen.append(options)
-            return super().transcribe(job_id, path, options=options, **kwargs)
+        def transcribe(self, request: RunRequest) -> Transcript:
+            seen.append(request.options)
+            return super().transcribe(request)
 
     manager, _ = make_manager(Recording())
     job = store.create(

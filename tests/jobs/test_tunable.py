@@ -11,6 +11,7 @@ import pytest
 from video_transcriber.config import ServiceSettings, Settings
 from video_transcriber.domain import TranscribeOptions, Transcript
 from video_transcriber.jobs import tunable
+from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.jobs.tunable import (
     TunableRunner,
     load_overrides,
@@ -85,7 +86,7 @@ def test_a_replaced_pool_closes_when_its_last_job_finishes(
     release, started = threading.Event(), threading.Event()
     seen: list[object] = []
 
-    def transcribe(self: Any, job_id: str, path: Path, **kwargs: Any) -> Transcript:
+    def transcribe(self: Any, request: RunRequest) -> Transcript:
         seen.append(self._executor)
         started.set()
         release.wait(10)
@@ -94,15 +95,20 @@ def test_a_replaced_pool_closes_when_its_last_job_finishes(
     monkeypatch.setattr(tunable.PipelineRunner, "transcribe", transcribe)
     runner = TunableRunner(settings(tmp_path), pool_factory=FakePool, facts=lambda: FACTS)
     old = runner._pool.executor
-    kwargs: dict[str, Any] = {
-        "options": TranscribeOptions(),
-        "work_dir": tmp_path,
-        "done": {},
-        "chunk_seconds": 30.0,
-        "on_progress": lambda p: None,
-        "on_chunk": lambda r: None,
-    }
-    job = threading.Thread(target=runner.transcribe, args=("job-1", tmp_path / "a"), kwargs=kwargs)
+
+    def request(job_id: str, name: str) -> RunRequest:
+        return RunRequest(
+            job_id=job_id,
+            path=tmp_path / name,
+            options=TranscribeOptions(),
+            work_dir=tmp_path,
+            done={},
+            chunk_seconds=30.0,
+            on_progress=lambda p: None,
+            on_chunk=lambda r: None,
+        )
+
+    job = threading.Thread(target=runner.transcribe, args=(request("job-1", "a"),))
     job.start()
     assert started.wait(5)
     applied = runner.apply(with_overrides(settings(tmp_path), {"workers": 1}))
@@ -111,6 +117,6 @@ def test_a_replaced_pool_closes_when_its_last_job_finishes(
     release.set()
     job.join(5)
     assert old.closed.wait(5)
-    runner.transcribe("job-2", tmp_path / "b", **kwargs)
+    runner.transcribe(request("job-2", "b"))
     assert seen == [old, runner._pool.executor]  # the next job ran on the new pool
     runner.close()

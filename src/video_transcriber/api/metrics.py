@@ -10,8 +10,8 @@ so they are right after a restart too. Exposed in the text format by `GET /metri
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -19,8 +19,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from video_transcriber.domain import ChunkResult, JobStatus, TranscribeOptions, Transcript
-from video_transcriber.jobs.runner import ChunkHook, JobRunner, ProgressHook
+from video_transcriber.domain import ChunkResult, JobStatus, Transcript
+from video_transcriber.jobs.runner import JobRunner, RunRequest
 from video_transcriber.jobs.store import JobStore
 
 PREFIX = "video_transcriber"
@@ -113,33 +113,13 @@ class ObservedRunner:
     def chunk_seconds(self, duration: float | None) -> float:
         return self.inner.chunk_seconds(duration)
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
+    def transcribe(self, request: RunRequest) -> Transcript:
         def counted(result: ChunkResult) -> None:
             self._metrics.observe_chunk(result)
-            on_chunk(result)
+            request.on_chunk(result)
 
         started = time.monotonic()
-        transcript = self.inner.transcribe(
-            job_id,
-            path,
-            options=options,
-            work_dir=work_dir,
-            done=done,
-            chunk_seconds=chunk_seconds,
-            on_progress=on_progress,
-            on_chunk=counted,
-        )
+        transcript = self.inner.transcribe(replace(request, on_chunk=counted))
         self._metrics.observe_job(transcript, time.monotonic() - started)
         return transcript
 

@@ -26,7 +26,7 @@ from video_transcriber.errors import (
 from video_transcriber.jobs.events import EventBus, JobEvent
 from video_transcriber.jobs.job import Job, JobMetrics
 from video_transcriber.jobs.layout import DataLayout
-from video_transcriber.jobs.runner import JobRunner
+from video_transcriber.jobs.runner import JobRunner, RunRequest
 from video_transcriber.jobs.store import JobStore
 from video_transcriber.jobs.tracking import RunTracker, progress_dict
 
@@ -157,14 +157,16 @@ class JobManager:
                 chunk_seconds = self.runner.chunk_seconds(job.duration)
                 self.store.record_metrics(job.id, JobMetrics(chunk_seconds=chunk_seconds))
             transcript = self.runner.transcribe(
-                job.id,
-                self.layout.inside(job.media_path),
-                options=job.options,
-                work_dir=self.layout.work_dir(job.id),
-                done=self.store.chunk_results(job.id),
-                chunk_seconds=chunk_seconds,
-                on_progress=tracker.on_progress,
-                on_chunk=tracker.on_chunk,
+                RunRequest(
+                    job_id=job.id,
+                    path=self.layout.inside(job.media_path),
+                    options=job.options,
+                    work_dir=self.layout.work_dir(job.id),
+                    done=self.store.chunk_results(job.id),
+                    chunk_seconds=chunk_seconds,
+                    on_progress=tracker.on_progress,
+                    on_chunk=tracker.on_chunk,
+                )
             )
         except CancelledError:
             pass

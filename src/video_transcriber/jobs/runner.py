@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,25 +27,29 @@ ProgressHook = Callable[[Progress], None]
 ChunkHook = Callable[[ChunkResult], None]
 
 
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """One run of one job: the media, its options, where to work, what is already done (stored
+    chunk results, skipped), the job's chunk length, and the hooks called from the job thread."""
+
+    job_id: str
+    path: Path
+    options: TranscribeOptions
+    work_dir: Path
+    done: Mapping[int, ChunkResult]
+    chunk_seconds: float
+    on_progress: ProgressHook
+    on_chunk: ChunkHook
+
+
 class JobRunner(Protocol):
     def chunk_seconds(self, duration: float | None) -> float:
         """The chunk length for new media of this duration; stored with the job so a resumed
         job is cut exactly as before and its stored chunk results still fit."""
         ...
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
-        """Transcribe `path`, skipping chunks in `done`; hooks are called from this thread."""
+    def transcribe(self, request: RunRequest) -> Transcript:
+        """Transcribe `request.path`, skipping chunks in `request.done`."""
         ...
 
     def cancel(self, job_id: str) -> None:
@@ -101,37 +105,26 @@ class PipelineRunner:
         self._lock = threading.Lock()
         self._jobs: dict[str, _JobExecutor] = {}
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
+    def transcribe(self, request: RunRequest) -> Transcript:
         scoped = _JobExecutor(self._executor)
         with self._lock:
-            self._jobs[job_id] = scoped
+            self._jobs[request.job_id] = scoped
         try:
             return transcribe_media(
-                path,
+                request.path,
                 settings=self._settings,
-                options=options,
+                options=request.options,
                 executor=scoped,
-                work_dir=work_dir,
-                done=done,
-                on_progress=on_progress,
-                on_chunk=on_chunk,
-                plan=replace(self._plan, chunk_seconds=chunk_seconds),
-                job_id=job_id,
+                work_dir=request.work_dir,
+                done=request.done,
+                on_progress=request.on_progress,
+                on_chunk=request.on_chunk,
+                plan=replace(self._plan, chunk_seconds=request.chunk_seconds),
+                job_id=request.job_id,
             )
         finally:
             with self._lock:
-                self._jobs.pop(job_id, None)
+                self._jobs.pop(request.job_id, None)
 
     def chunk_seconds(self, duration: float | None) -> float:
         media = None if duration is None else MediaFacts(duration)

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from video_transcriber.config import Settings, TuningSettings
-from video_transcriber.domain import ChunkResult, TranscribeOptions, Transcript
+from video_transcriber.domain import Transcript
 from video_transcriber.jobs.executor import ChunkExecutor
-from video_transcriber.jobs.runner import ChunkHook, PipelineRunner, ProgressHook
+from video_transcriber.jobs.runner import PipelineRunner, RunRequest
 from video_transcriber.tuning.facts import SystemFacts, read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, plan
 
@@ -185,33 +185,14 @@ class TunableRunner:
             runner = self._runner
         return runner.chunk_seconds(duration)
 
-    def transcribe(
-        self,
-        job_id: str,
-        path: Path,
-        *,
-        options: TranscribeOptions,
-        work_dir: Path,
-        done: Mapping[int, ChunkResult],
-        chunk_seconds: float,
-        on_progress: ProgressHook,
-        on_chunk: ChunkHook,
-    ) -> Transcript:
+    def transcribe(self, request: RunRequest) -> Transcript:
+        job_id = request.job_id
         with self._lock:
             runner, pool = self._runner, self._pool
             pool.running += 1
             self._jobs[job_id] = (runner, pool)
         try:
-            return runner.transcribe(
-                job_id,
-                path,
-                options=options,
-                work_dir=work_dir,
-                done=done,
-                chunk_seconds=chunk_seconds,
-                on_progress=on_progress,
-                on_chunk=on_chunk,
-            )
+            return runner.transcribe(request)
         finally:
             with self._lock:
                 self._jobs.pop(job_id, None)
