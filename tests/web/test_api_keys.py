@@ -62,8 +62,10 @@ def test_session_works_with_an_api_key(
     expect(page.locator("#segments .segment").first).to_contain_text("fellow Americans")
     job_id = page.url.rsplit("/", 1)[-1]
     live = page.locator("#session").evaluate("node => ({...node.dataset})")
-    if live["firstStatus"] in ("queued", "running"):  # followed over SSE with a signed URL
-        assert int(live.get("liveStatus", 0)) >= 2, live
+    if live["firstStatus"] in ("queued", "running"):
+        # Followed over SSE with a signed URL: at least the final status arrived that way (a
+        # short clip can finish between page load and subscribing, so there may be no other).
+        assert int(live.get("liveStatus", 0)) >= 1, live
     expect(banner).to_be_hidden()
 
     # The player loads the media through its signed URL.
