@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -55,3 +56,22 @@ def test_stream_of_a_finished_job_is_one_status(client: TestClient, wav: Path) -
 
 def test_stream_of_an_unknown_job_is_404(client: TestClient) -> None:
     assert client.get(f"/api/jobs/{uuid.uuid4()}/events").status_code == 404
+
+
+def test_stream_opened_mid_job_starts_with_the_chunks_already_done(
+    make_client: Callable[..., TestClient], tmp_path: Path
+) -> None:
+    client = make_client(FakeRunner(delay=0.3))
+    media = write_wav(tmp_path / "long.wav", seconds=6.0)
+    job = client.post("/api/jobs", files={"file": ("long.wav", media.read_bytes())}).json()
+    deadline = time.monotonic() + 30
+    while client.get(f"/api/jobs/{job['id']}").json()["progress"]["chunks_done"] < 2:
+        assert time.monotonic() < deadline, "the job did not get going"
+        time.sleep(0.05)
+    events = read_events(client, job["id"])
+    kinds = [kind for kind, _ in events]
+    assert kinds[0] == "status" and kinds[1] == "segments", kinds
+    chunks = [data["chunk_index"] for kind, data in events if kind == "segments"]
+    assert sorted(chunks) == list(range(6)), chunks  # every chunk once, none twice
+    segments = [s["text"] for kind, data in events if kind == "segments" for s in data["segments"]]
+    assert sorted(segments) == [f"chunk {i}" for i in range(6)]

@@ -85,16 +85,7 @@ class RunTracker:
 
     def on_chunk(self, result: ChunkResult) -> None:
         self._store.save_chunk(self.job_id, result)
-        self._bus.publish(
-            JobEvent(
-                self.job_id,
-                "segments",
-                {
-                    "chunk_index": result.chunk_index,
-                    "segments": [segment_to_dict(s) for s in result.segments],
-                },
-            )
-        )
+        self._bus.publish(segments_event(self.job_id, result))
         self._sample_rss(time.monotonic())
         self._check_cancelled()
 
@@ -132,3 +123,15 @@ class RunTracker:
         elapsed = time.monotonic() - self._started
         eta = elapsed * (100.0 - progress.percent) / progress.percent
         return replace(progress, eta_seconds=eta)
+
+
+def segments_event(job_id: str, result: ChunkResult) -> JobEvent:
+    """The `segments` event of one finished chunk (absolute times), as streams send it."""
+    return JobEvent(
+        job_id,
+        "segments",
+        {
+            "chunk_index": result.chunk_index,
+            "segments": [segment_to_dict(s) for s in result.segments],
+        },
+    )

@@ -1,9 +1,11 @@
 """Live progress of a job as Server-Sent Events: stage, percent, chunks, ETA, new segments, and
 the final status, after which the stream ends.
 
-The stream starts with the job's current state from the store, then relays the event bus. If no
-event comes for a while (or events were dropped for a slow reader), it re-reads the job, so a
-stream always ends once the job does, even if it missed the bus's final event.
+The stream starts with the job's current state from the store, including the segments of every
+chunk already checkpointed (so a page opened mid-job shows what is done), then relays the event
+bus. Each chunk's segments are sent once per stream. If no event comes for a while (or events were
+dropped for a slow reader), it re-reads the job, so a stream always ends once the job does, even if
+it missed the bus's final event.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from video_transcriber.jobs.events import EventBus, JobEvent
 from video_transcriber.jobs.job import Job
 from video_transcriber.jobs.manager import status_event
 from video_transcriber.jobs.store import JobStore
-from video_transcriber.jobs.tracking import progress_dict
+from video_transcriber.jobs.tracking import progress_dict, segments_event
 
 RECHECK_SECONDS = 5.0
 """Without events for this long, the stream re-reads the job from the store."""
@@ -60,6 +62,7 @@ def _is_final(event: JobEvent) -> bool:
 
 
 async def _stream(job_id: str, store: JobStore, bus: EventBus) -> AsyncIterator[ServerSentEvent]:
+    sent_chunks: set[int] = set()
     with bus.subscribe(job_id) as queue:
         job: Job | None = await _reload(store, job_id)
         while job is not None:
@@ -67,6 +70,8 @@ async def _stream(job_id: str, store: JobStore, bus: EventBus) -> AsyncIterator[
             yield _sse(snapshot)
             if _is_final(snapshot):
                 return
+            for stored in await _stored_chunks(store, job_id, sent_chunks):
+                yield _sse(stored)
             last_progress: dict[str, Any] | None = progress_dict(job.progress)
             while True:
                 try:
@@ -75,14 +80,28 @@ async def _stream(job_id: str, store: JobStore, bus: EventBus) -> AsyncIterator[
                     job = await _reload(store, job_id)
                     if job is None or job.status.is_final:
                         break
+                    for stored in await _stored_chunks(store, job_id, sent_chunks):
+                        yield _sse(stored)
                     if progress_dict(job.progress) != last_progress:
                         last_progress = progress_dict(job.progress)
                         yield ServerSentEvent(data=json.dumps(last_progress), event="progress")
                     continue
+                if event.kind == "segments":
+                    if event.data["chunk_index"] in sent_chunks:
+                        continue
+                    sent_chunks.add(event.data["chunk_index"])
                 yield _sse(event)
                 if _is_final(event):
                     return
         yield ServerSentEvent(data=json.dumps({"status": "deleted"}), event="status")
+
+
+async def _stored_chunks(store: JobStore, job_id: str, sent: set[int]) -> list[JobEvent]:
+    """`segments` events for the checkpointed chunks this stream has not sent yet (marked sent)."""
+    results = await run_in_threadpool(store.chunk_results, job_id)
+    fresh = [results[index] for index in sorted(results) if index not in sent]
+    sent.update(result.chunk_index for result in fresh)
+    return [segments_event(job_id, result) for result in fresh]
 
 
 async def _reload(store: JobStore, job_id: str) -> Job | None:

@@ -28,6 +28,8 @@ const view = new TranscriptView({
 });
 let job = null;
 let media = null;
+/** Chunk indexes whose segments the live transcript shows (a reopened stream repeats them). */
+const shownChunks = new Set();
 let events = null;
 
 function showJob(current) {
@@ -89,7 +91,14 @@ async function follow({ fresh = false } = {}) {
   events = new EventSource(url);
   const count = (name) => { root.dataset[name] = String(Number(root.dataset[name] || 0) + 1); };
   events.addEventListener("progress", (e) => { count("liveProgress"); showProgress(JSON.parse(e.data)); });
-  events.addEventListener("segments", (e) => { count("liveSegments"); view.addLive(JSON.parse(e.data).segments); });
+  events.addEventListener("segments", (e) => {
+    // A (re)opened stream starts with every chunk already done: show each chunk once.
+    const data = JSON.parse(e.data);
+    count("liveSegments");
+    if (shownChunks.has(data.chunk_index)) return;
+    shownChunks.add(data.chunk_index);
+    view.addLive(data.segments);
+  });
   events.addEventListener("status", (e) => { count("liveStatus"); onStatus(JSON.parse(e.data)); });
   const source = events;
   events.addEventListener("error", () => {
