@@ -11,7 +11,7 @@ alternating, on each lecture seed):
 * `ours`      — in this process with `--threads` threads: the project's VAD, chunk plan and
   `ChunkTranscriber`, chunk after chunk;
 * `ours-pool` — end to end as the service runs it: the lecture as the pipeline's int16 PCM file,
-  `jobs.pipeline.detect_speech` (VAD), the chunk length `tuning.plan` picks, `plan_chunks`, and
+  `jobs.speech_map.detect_speech` (VAD), the chunk length `tuning.plan` picks, `plan_chunks`, and
   the real `jobs.local_pool.WarmPool` with `--workers` processes of `--threads / --workers`
   threads (batch size from the plan), results stitched in time order.
 
@@ -50,7 +50,7 @@ from video_transcriber.engine.vad import SpeechDetector
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.wer import error_counts, word_error_rate
 from video_transcriber.jobs.local_pool import WarmPool
-from video_transcriber.jobs.pipeline import detect_speech
+from video_transcriber.jobs.speech_map import detect_speech
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.media.pcm import PcmAudio, to_float32, to_int16
 from video_transcriber.segmentation.chunking import plan_chunks

@@ -15,12 +15,12 @@ decoding, and the CPUs belong to the transcription workers.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import onnxruntime
-from faster_whisper.utils import get_assets_path
 
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.errors import ModelError
@@ -39,8 +39,14 @@ MODEL_FILE = "silero_vad_v6.onnx"
 
 
 def default_model_path() -> Path:
-    """The Silero VAD model bundled in the faster-whisper wheel."""
-    return Path(get_assets_path()) / MODEL_FILE
+    """The Silero VAD model bundled in the faster-whisper wheel.
+
+    Found without importing faster-whisper, which would pull CTranslate2, tokenizers and the
+    Hugging Face hub (~50 MB) into the process that only detects speech."""
+    spec = importlib.util.find_spec("faster_whisper")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("faster-whisper is not installed; `pip install faster-whisper`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "assets" / MODEL_FILE
 
 
 def _session(path: Path) -> onnxruntime.InferenceSession:

@@ -230,13 +230,14 @@ def decode_to_pcm(
     dest: Path,
     *,
     on_progress: Callable[[float], None] | None = None,
+    on_block: Callable[[np.ndarray], None] | None = None,
     block_seconds: float = 10.0,
 ) -> PcmAudio:
     """Decode `path` into `dest` as raw little-endian int16 16 kHz mono, one block at a time.
 
-    `on_progress(seconds_decoded)` is called after every block. The file is written beside
-    `dest` and renamed into place only when decoding succeeded, so a `dest` that exists is
-    always complete.
+    `on_block(samples)` gets each block as written (int16), `on_progress(seconds_decoded)` is
+    called after it. The file is written beside `dest` and renamed into place only when
+    decoding succeeded, so a `dest` that exists is always complete.
     """
     path, dest = Path(path), Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -245,8 +246,11 @@ def decode_to_pcm(
     try:
         with partial.open("wb") as out:
             for block in _iter_blocks(path, block_seconds, _Position(path)):
-                out.write(to_int16(block).tobytes())
+                samples = to_int16(block)
+                out.write(samples.tobytes())
                 written += len(block)
+                if on_block is not None:
+                    on_block(samples)
                 if on_progress is not None:
                     on_progress(written / SAMPLE_RATE)
         os.replace(partial, dest)
