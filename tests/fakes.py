@@ -22,7 +22,9 @@ from video_transcriber.media.probe import probe
 class FakeRunner:
     """Cuts the media into `chunk_seconds` pieces and 'transcribes' each as one segment.
 
-    `gate`, when given, must be set before each chunk runs, so tests can hold a job mid-way.
+    Each chunk is reported started (`on_chunk_start`) before anything else happens to it.
+    `gate`, when given, must be set before each started chunk finishes, so tests can hold a job
+    mid-way with a chunk in flight.
     `fail_with` makes every job raise that error.
     """
 
@@ -61,6 +63,7 @@ class FakeRunner:
         for index in range(total):
             if index in results:
                 continue
+            request.on_chunk_start(index)
             self._wait(job_id)
             time.sleep(self.delay)
             start = index * chunk_seconds

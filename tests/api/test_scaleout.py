@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from tests.api.conftest import LiveServer, wait_for_status
 from tests.media_files import concat_speech
 from tests.scaleout import WorkerFleet, empty_tables
+from video_transcriber.config import Settings
 from video_transcriber.evaluation.corpus import clip
 from video_transcriber.evaluation.wer import word_error_rate
 
@@ -38,11 +39,18 @@ def lecture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 def stored_chunks(database_url: str, job_id: str) -> int:
+    return _count(database_url, "SELECT count(*) FROM chunk_results WHERE job_id = :job", job_id)
+
+
+def started_chunks(database_url: str, job_id: str) -> int:
+    """The job's `chunk_runs` as committed (chunks sent to the broker, across restarts)."""
+    return _count(database_url, "SELECT chunk_runs FROM jobs WHERE id = :job", job_id)
+
+
+def _count(database_url: str, query: str, job_id: str) -> int:
     engine = create_engine(database_url)
     with engine.connect() as connection:
-        count = connection.execute(
-            text("SELECT count(*) FROM chunk_results WHERE job_id = :job"), {"job": job_id}
-        ).scalar_one()
+        count = connection.execute(text(query), {"job": job_id}).scalar_one()
     engine.dispose()
     return int(count)
 
@@ -64,21 +72,26 @@ def test_api_restart_mid_job_resumes_on_celery_and_postgres(
         deadline = time.monotonic() + 300
         while True:
             job = http.get(f"/api/jobs/{job_id}").json()
-            if job["metrics"]["chunk_runs"] >= 1:
+            if job["progress"]["chunks_done"] >= 1:
                 break
             assert job["status"] in ("queued", "running") and time.monotonic() < deadline, job
             time.sleep(0.05)
     server.kill()
+    # Read after the kill, so nothing moves: the sends and results the dead server committed.
     killed_at = stored_chunks(postgres_url, job_id)
+    started_at_kill = started_chunks(postgres_url, job_id)
     total = job["progress"]["chunks_total"]
     assert 1 <= killed_at < total, "the job must be part-way when the server dies"
+    # A chunk counts as started when sent; at most `max_queued_per_job` are out at once.
+    assert 0 <= started_at_kill - killed_at <= Settings().celery.max_queued_per_job
 
     server.start()
     with server.client() as http:
         done = wait_for_status(http, job_id, {"completed", "failed"}, timeout=300)
         assert done["status"] == "completed", done
         assert done["progress"]["chunks_total"] == total
-        assert done["metrics"]["chunk_runs"] == total  # no stored chunk transcribed again
+        # Every chunk not stored at the kill was sent once more; no stored chunk was redone.
+        assert done["metrics"]["chunk_runs"] == started_at_kill + (total - killed_at)
         assert stored_chunks(postgres_url, job_id) == total
         body = http.get(f"/api/jobs/{job_id}/transcript?format=txt").text
     assert word_error_rate(reference, body.split("\n", 2)[-1]) < 0.25

@@ -107,6 +107,27 @@ def test_crashed_worker_is_replaced_and_chunk_retried(pool: WarmPool, tmp_path: 
     assert sorted(r.chunk_index for r in results) == sorted(indexes)
 
 
+def test_on_start_reports_each_hand_over_in_the_iterating_thread(
+    pool: WarmPool, tmp_path: Path
+) -> None:
+    indexes = [0, 1, fake_workers.CRASH_ONCE, 3]
+    events: list[tuple[str, int]] = []
+    threads: set[int] = set()
+
+    def started(task: ChunkTask) -> None:
+        threads.add(threading.get_ident())
+        events.append(("start", task.chunk.index))
+
+    tasks = _tasks("starts", tmp_path / "log", indexes)
+    for result in pool.run("starts", tasks, on_start=started):
+        events.append(("result", result.chunk_index))
+    starts = sorted(index for kind, index in events if kind == "start")
+    assert starts == sorted([*indexes, fake_workers.CRASH_ONCE])  # the crashed chunk twice
+    assert threads == {threading.get_ident()}
+    for index in indexes:
+        assert events.index(("start", index)) < events.index(("result", index))
+
+
 def test_second_crash_on_same_chunk_fails_the_job(pool: WarmPool, tmp_path: Path) -> None:
     with pytest.raises(WorkerCrashedError, match="died twice"):
         list(pool.run("doomed", _tasks("doomed", tmp_path / "log", [fake_workers.CRASH_ALWAYS])))

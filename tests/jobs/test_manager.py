@@ -74,6 +74,14 @@ def wait(store: JobStore, job_id: str, *statuses: JobStatus, timeout: float = 20
     return job
 
 
+def wait_for_starts(store: JobStore, job_id: str, starts: int, timeout: float = 20) -> Job:
+    deadline = time.monotonic() + timeout
+    while (job := store.get(job_id)).metrics.chunk_runs < starts:
+        assert time.monotonic() < deadline, f"job {job_id} started {job.metrics.chunk_runs} chunks"
+        time.sleep(0.02)
+    return job
+
+
 def test_runs_a_job_to_completion(make_manager, store, layout) -> None:
     manager, _ = make_manager()
     job = add_job(store, layout, seconds=4.0)
@@ -92,6 +100,8 @@ def test_resume_transcribes_only_missing_chunks(make_manager, store, layout) -> 
     first, _ = make_manager()
     job = add_job(store, layout, seconds=5.0)
     store.transition(job.id, JobStatus.RUNNING)  # as a process that died mid-job left it
+    for _ in range(3):  # it had started chunks 0, 1 and 2, and died with 1 in flight
+        store.count_chunk_start(job.id)
     for index in (0, 2):
         store.save_chunk(job.id, ChunkResult(index, (Segment(index, index + 1, "old"),), "en", 0))
     first.shutdown()
@@ -99,7 +109,7 @@ def test_resume_transcribes_only_missing_chunks(make_manager, store, layout) -> 
     manager.start()
     done = wait(store, job.id, JobStatus.COMPLETED)
     assert sorted(i for _, i in runner.transcribed) == [1, 3, 4]
-    assert done.metrics.chunk_runs == 5
+    assert done.metrics.chunk_runs == 6  # 3 before the crash, 3 after: chunk 1 twice
     transcript = store.transcript(job.id)
     assert transcript is not None and len(transcript.segments) == 5
 
@@ -111,7 +121,7 @@ def test_cancel_stops_a_running_job_and_retry_keeps_finished_chunks(
     manager, runner = make_manager(FakeRunner(gate=gate))
     job = add_job(store, layout, seconds=3.0)
     manager.submit(job.id)
-    wait(store, job.id, JobStatus.RUNNING)
+    wait_for_starts(store, job.id, 1)  # chunk 0 is in flight, held by the gate
     cancelled = manager.cancel(job.id)
     assert cancelled.status is JobStatus.CANCELLED
     deadline = time.monotonic() + 10
@@ -124,7 +134,23 @@ def test_cancel_stops_a_running_job_and_retry_keeps_finished_chunks(
     gate.set()
     manager.retry(job.id)
     done = wait(store, job.id, JobStatus.COMPLETED)
-    assert done.metrics.chunk_runs == 3, runner.transcribed
+    assert done.metrics.chunk_runs == 4, runner.transcribed  # chunk 0 started in both runs
+
+
+def test_chunk_in_flight_at_shutdown_counts_again_when_rerun(make_manager, store, layout) -> None:
+    first, held = make_manager(FakeRunner(gate=threading.Event()))
+    job = add_job(store, layout, seconds=3.0)
+    first.submit(job.id)
+    wait_for_starts(store, job.id, 1)
+    first.shutdown()  # as if the process died with chunk 0 in flight
+    interrupted = store.get(job.id)
+    assert interrupted.status is JobStatus.RUNNING and interrupted.metrics.chunk_runs == 1
+    assert held.transcribed == [] and store.chunk_results(job.id) == {}
+    manager, runner = make_manager()
+    manager.start()
+    done = wait(store, job.id, JobStatus.COMPLETED)
+    assert runner.transcribed == [(job.id, 0), (job.id, 1), (job.id, 2)]
+    assert done.metrics.chunk_runs == 4  # chunk 0 once when cut short, once more when redone
 
 
 def test_cancel_a_queued_job_never_runs_it(make_manager, store, layout) -> None:

@@ -5,7 +5,7 @@ transcript itself (identical with 1 and 2 workers, timestamps in order, WER)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -40,9 +40,17 @@ class SpanEcho:
     def __init__(self) -> None:
         self.tasks: list[ChunkTask] = []
 
-    def run(self, job_id: str, tasks: Sequence[ChunkTask]) -> Iterator[ChunkResult]:
+    def run(
+        self,
+        job_id: str,
+        tasks: Sequence[ChunkTask],
+        *,
+        on_start: Callable[[ChunkTask], None] | None = None,
+    ) -> Iterator[ChunkResult]:
         self.tasks += tasks
         for task in reversed(tasks):  # completion order is not time order
+            if on_start is not None:
+                on_start(task)
             speech = task.chunk.speech
             segments = tuple(Segment(s.start, s.end, f"span {s.start:.2f}") for s in speech)
             yield ChunkResult(task.chunk.index, segments, "en", 0.01)
@@ -91,6 +99,7 @@ def test_pipeline_progress_checkpoints_and_resume(lecture: LectureInfo, tmp_path
     executor = SpanEcho()
     progress: list[Progress] = []
     checkpoints: list[ChunkResult] = []
+    starts: list[int] = []
     transcript = transcribe_media(
         lecture.path,
         settings=Settings(),
@@ -99,11 +108,13 @@ def test_pipeline_progress_checkpoints_and_resume(lecture: LectureInfo, tmp_path
         work_dir=tmp_path / "first",
         on_progress=progress.append,
         on_chunk=checkpoints.append,
+        on_chunk_start=starts.append,
         plan=_plan(2),
     )
     chunks = transcript.plan["chunks"]
     assert isinstance(chunks, int) and chunks >= 3
     assert sorted(r.chunk_index for r in checkpoints) == list(range(chunks))
+    assert sorted(starts) == sorted(task.chunk.index for task in executor.tasks)
     assert all(isinstance(task.audio_path, Path) for task in executor.tasks)
     stages = [p.stage for p in progress]
     assert stages[0] == Stage.DECODING and stages[-1] == Stage.DONE

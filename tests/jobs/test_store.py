@@ -138,7 +138,7 @@ class TestStore:
         assert sorted(outcomes).count("refused") == 1
         assert store.get(job.id).status.value in outcomes
 
-    def test_chunks_are_stored_once_and_runs_counted(self, store: JobStore) -> None:
+    def test_chunks_are_stored_once_and_not_counted_as_runs(self, store: JobStore) -> None:
         job = store.create(new_job())
         assert store.save_chunk(job.id, result(0)) is True
         assert store.save_chunk(job.id, result(0, "different")) is False
@@ -146,7 +146,16 @@ class TestStore:
         stored = store.chunk_results(job.id)
         assert sorted(stored) == [0, 1]
         assert stored[0] == result(0)  # the first result wins, words and all
-        assert store.get(job.id).metrics.chunk_runs == 3
+        assert store.get(job.id).metrics.chunk_runs == 0  # runs are counted as they start
+
+    def test_chunk_starts_are_counted_and_survive_a_new_store(self, store: JobStore) -> None:
+        job = store.create(new_job())
+        for _ in range(3):
+            store.count_chunk_start(job.id)
+        reopened = JobStore(store.engine.url.render_as_string(hide_password=False))
+        assert reopened.get(job.id).metrics.chunk_runs == 3
+        store.delete(job.id)
+        store.count_chunk_start(job.id)  # a start racing a delete is dropped, not an error
 
     def test_checkpoints_survive_a_new_store(self, tmp_path: Path, store: JobStore) -> None:
         job = store.create(new_job())

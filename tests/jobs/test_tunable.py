@@ -106,6 +106,7 @@ def test_a_replaced_pool_closes_when_its_last_job_finishes(
             chunk_seconds=30.0,
             on_progress=lambda p: None,
             on_chunk=lambda r: None,
+            on_chunk_start=lambda i: None,
         )
 
     job = threading.Thread(target=runner.transcribe, args=(request("job-1", "a"),))

@@ -84,7 +84,7 @@ class ProgressPublic(BaseModel):
 
 
 class MetricsPublic(BaseModel):
-    chunk_runs: int = Field(description="Chunk transcriptions run, across restarts.")
+    chunk_runs: int = Field(description="Chunk transcriptions started, across restarts.")
     wall_seconds: float | None
     rtf: float | None = Field(description="Wall seconds per media second.")
     workers: int | None

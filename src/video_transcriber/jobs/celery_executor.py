@@ -14,6 +14,10 @@ Every task id of a job is also recorded in a Redis set (`vt:job-tasks:<job id>`)
 revokes the job's queued tasks (a chunk already running finishes; its result is ignored). When
 the API process dies mid-job and the job later resumes, `run()` first revokes the ids the dead
 run left behind, so the old queued chunks are not transcribed a second time for nobody.
+
+A chunk counts as started (`on_start`) when it is sent to the broker, not when a worker picks it
+up: observing the remote start would mean asking the backend about every queued task on every
+poll. So a chunk sent but revoked before any worker took it still counts as one start.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from video_transcriber.domain import ChunkResult
 from video_transcriber.errors import CancelledError
 from video_transcriber.jobs.celery_app import TASK_NAME, make_celery_app, redis_client
 from video_transcriber.jobs.chunk_payload import result_from_reply, task_payload
+from video_transcriber.jobs.executor import StartHook
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.media.pcm import PcmAudio
 
@@ -65,8 +70,11 @@ class CeleryExecutor:
 
     # -- ChunkExecutor ------------------------------------------------------------------------
 
-    def run(self, job_id: str, tasks: Sequence[ChunkTask]) -> Iterator[ChunkResult]:
-        """Register the job now (so `cancel` sees it); chunks are sent as the iterator runs."""
+    def run(
+        self, job_id: str, tasks: Sequence[ChunkTask], *, on_start: StartHook | None = None
+    ) -> Iterator[ChunkResult]:
+        """Register the job now (so `cancel` sees it); chunks are sent as the iterator runs,
+        and `on_start(task)` is called as each is sent."""
         job = _Run(job_id)
         with self._lock:
             if self._closed:
@@ -75,7 +83,7 @@ class CeleryExecutor:
                 raise ValueError(f"job {job_id!r} is already running in this executor")
             self._runs[job_id] = job
         self._revoke_leftovers(job_id)
-        return self._results(job, list(tasks))
+        return self._results(job, list(tasks), on_start)
 
     def cancel(self, job_id: str) -> None:
         """Revoke the job's queued chunks; the iterator raises `CancelledError`."""
@@ -100,12 +108,14 @@ class CeleryExecutor:
 
     # -- the result loop ----------------------------------------------------------------------
 
-    def _results(self, job: _Run, tasks: list[ChunkTask]) -> Iterator[ChunkResult]:
+    def _results(
+        self, job: _Run, tasks: list[ChunkTask], on_start: StartHook | None
+    ) -> Iterator[ChunkResult]:
         pending = deque(tasks)
         try:
             while pending or job.outstanding:
                 self._check(job)
-                self._fill(job, pending)
+                self._fill(job, pending, on_start)
                 for task_id, meta in self._poll(job):
                     with self._lock:
                         task = job.outstanding.pop(task_id, None)
@@ -123,7 +133,7 @@ class CeleryExecutor:
         if error is not None:
             raise error
 
-    def _fill(self, job: _Run, pending: deque[ChunkTask]) -> None:
+    def _fill(self, job: _Run, pending: deque[ChunkTask], on_start: StartHook | None) -> None:
         """Send chunks until the job has `max_queued_per_job` of them in the broker."""
         while pending and len(job.outstanding) < self._window:
             task = pending.popleft()
@@ -137,6 +147,8 @@ class CeleryExecutor:
             with self._lock:
                 job.outstanding[task_id] = task
             self._app.send_task(TASK_NAME, args=[payload], task_id=task_id, queue=self._queue)
+            if on_start is not None:
+                on_start(task)
 
     def _poll(self, job: _Run) -> list[tuple[str, dict[str, Any]]]:
         """Finished tasks of the job (one look at the backend, then a short nap if none)."""

@@ -10,11 +10,12 @@ from video_transcriber.domain import JobStatus, Progress, Stage, TranscribeOptio
 
 @dataclass(frozen=True, slots=True)
 class JobMetrics:
-    """How a job ran; `chunk_runs` counts chunk transcriptions across restarts."""
+    """How a job ran; `chunk_runs` counts chunk transcriptions started, across restarts."""
 
     chunk_runs: int = 0
-    """Chunk transcriptions that ran to a result, including any repeats; equals the number of
-    chunks when no finished chunk was transcribed twice."""
+    """Chunk transcriptions started, including repeats: a chunk in flight when the service died
+    (or its worker crashed) counts once for that start and again when it is run anew. Equals the
+    number of chunks transcribed when nothing was cut short or redone."""
     wall_seconds: float | None = None
     """Seconds from the last start to completion."""
     rtf: float | None = None

@@ -12,6 +12,11 @@ pipes and the process sentinels at once; a worker that dies is replaced, and the
 running goes back to the head of its job's queue once; a second death on the same chunk fails the
 job with `WorkerCrashedError`. A model that cannot be loaded breaks the pool: every job, current
 and later, fails with that error instead of the pool respawning workers forever.
+
+A task starts when the dispatcher hands it to a worker (a retried chunk starts again). The
+dispatcher does not call `on_start` itself: it puts a start marker in the job's result queue, ahead
+of the task's result, and the thread iterating `run()` calls the hook when it reads the marker. So
+a slow hook never holds the pool's lock, and the hook runs in the caller's thread.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 from video_transcriber.config import Settings
 from video_transcriber.domain import ChunkResult
 from video_transcriber.errors import CancelledError, WorkerCrashedError
+from video_transcriber.jobs.executor import StartHook
 from video_transcriber.jobs.fair_queue import FairQueue
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.jobs.worker import (
@@ -55,13 +61,20 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 """How long idle workers get to exit on `close()` before they are terminated."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Started:
+    """Put in a job's result queue when one of its tasks is handed to a worker."""
+
+    task: ChunkTask
+
+
 @dataclass(eq=False)
 class _Job:
     """One `run()` call: its outstanding count, crash counts per chunk, and its result channel."""
 
     job_id: str
     outstanding: int
-    results: queue.SimpleQueue[ChunkResult | BaseException] = field(
+    results: queue.SimpleQueue[ChunkResult | _Started | BaseException] = field(
         default_factory=queue.SimpleQueue
     )
     crashes: dict[int, int] = field(default_factory=dict)
@@ -114,8 +127,14 @@ class WarmPool:
 
     # -- public API ---------------------------------------------------------------------------
 
-    def run(self, job_id: str, tasks: Sequence[ChunkTask]) -> Iterator[ChunkResult]:
-        """Queue the tasks now; the iterator yields their results in completion order."""
+    def run(
+        self, job_id: str, tasks: Sequence[ChunkTask], *, on_start: StartHook | None = None
+    ) -> Iterator[ChunkResult]:
+        """Queue the tasks now; the iterator yields their results in completion order.
+
+        `on_start(task)` is called, from the iterating thread, for each hand-over of a task to a
+        worker (see the module docstring).
+        """
         tasks = list(tasks)
         job = _Job(job_id, outstanding=len(tasks))
         with self._lock:
@@ -126,7 +145,7 @@ class WarmPool:
                 self._jobs[job_id] = job
                 self._queue.extend(job_id, tasks)
         self._wake()
-        return self._results(job, len(tasks))
+        return self._results(job, len(tasks), on_start)
 
     def cancel(self, job_id: str) -> None:
         """Drop the job's queued chunks; its running chunks finish but their results are dropped."""
@@ -165,7 +184,7 @@ class WarmPool:
 
     # -- results ------------------------------------------------------------------------------
 
-    def _results(self, job: _Job, total: int) -> Iterator[ChunkResult]:
+    def _results(self, job: _Job, total: int, on_start: StartHook | None) -> Iterator[ChunkResult]:
         received = 0
         try:
             while received < total:
@@ -173,6 +192,10 @@ class WarmPool:
                 if job.error is not None:
                     raise job.error
                 assert not isinstance(item, BaseException)
+                if isinstance(item, _Started):
+                    if on_start is not None:
+                        on_start(item.task)
+                    continue
                 received += 1
                 yield item
         finally:
@@ -248,6 +271,8 @@ class WarmPool:
                 worker.dead = True
                 continue
             worker.task, worker.job = task, self._jobs.get(job_id)
+            if worker.job is not None:
+                worker.job.results.put(_Started(task))
 
     def _receive(self, worker: _Worker) -> None:
         while not worker.dead:

@@ -166,6 +166,7 @@ class JobManager:
                     chunk_seconds=chunk_seconds,
                     on_progress=tracker.on_progress,
                     on_chunk=tracker.on_chunk,
+                    on_chunk_start=tracker.on_chunk_start,
                 )
             )
         except CancelledError:

@@ -1,9 +1,10 @@
 """One media file → one transcript: probe, decode, find speech, chunk, transcribe, stitch.
 
 Each step streams, so memory stays flat whatever the duration: the decoder writes 16 kHz int16
-PCM to `work_dir` block by block, voice activity detection reads that file back in 30 s blocks
-(keeping only one probability per 32 ms frame — about 1.3 MB for three hours), and workers read
-their own chunk's slice from the file. The whole decoded audio is never in this process's memory.
+PCM to `work_dir` block by block, voice activity detection scores the same blocks in a second
+thread as they are written (`jobs.speech_map`; keeping only one probability per 32 ms frame —
+about 1.3 MB for three hours), and workers read their own chunk's slice from the file. The whole
+decoded audio is never in this process's memory.
 
 Chunks already in `done` (results a crashed or restarted job had committed) are not run again;
 `on_chunk` is called for each new result as it arrives, which is where the service checkpoints.
@@ -24,31 +25,28 @@ from video_transcriber.domain import (
     Chunk,
     ChunkResult,
     Progress,
-    SpeechSpan,
     Stage,
     TranscribeOptions,
     Transcript,
 )
-from video_transcriber.engine.vad import SpeechDetector
 from video_transcriber.jobs.executor import ChunkExecutor
+from video_transcriber.jobs.speech_map import decode_with_speech
 from video_transcriber.jobs.stitch import main_language, stitch
 from video_transcriber.jobs.tasks import ChunkTask
-from video_transcriber.media.decode import decode_to_pcm
 from video_transcriber.media.pcm import PcmAudio
 from video_transcriber.media.probe import probe
 from video_transcriber.segmentation.chunking import plan_chunks
-from video_transcriber.segmentation.speech import speech_spans
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
 from video_transcriber.tuning.plan import plan as make_plan
 
 ProgressHook = Callable[[Progress], None]
 ChunkHook = Callable[[ChunkResult], None]
+ChunkStartHook = Callable[[int], None]
+"""Called with a chunk's index each time the executor starts transcribing it."""
 
 PCM_FILE = "audio.pcm"
 """Name of the decoded audio inside `work_dir`."""
-VAD_BLOCK_SECONDS = 30.0
-"""Audio read per step while detecting speech: 1.9 MB of float32, whatever the file length."""
 _NO_RESULTS: Mapping[int, ChunkResult] = MappingProxyType({})
 
 
@@ -62,6 +60,7 @@ def transcribe_media(
     done: Mapping[int, ChunkResult] = _NO_RESULTS,
     on_progress: ProgressHook | None = None,
     on_chunk: ChunkHook | None = None,
+    on_chunk_start: ChunkStartHook | None = None,
     plan: ExecutionPlan | None = None,
     job_id: str | None = None,
 ) -> Transcript:
@@ -76,16 +75,14 @@ def transcribe_media(
     started = time.monotonic()
     info = probe(Path(path))
     report(Progress(Stage.DECODING))
-    pcm = decode_to_pcm(
+    pcm, spans = decode_with_speech(
         Path(path),
         Path(work_dir) / PCM_FILE,
+        settings,
         on_progress=lambda _: report(Progress(Stage.DECODING)),
+        on_decoded=lambda: report(Progress(Stage.DETECTING_SPEECH)),
     )
-    timings["decode"] = time.monotonic() - started
-    report(Progress(Stage.DETECTING_SPEECH))
-    mark = time.monotonic()
-    spans = detect_speech(pcm, settings)
-    timings["vad"] = time.monotonic() - mark
+    timings["decode_and_vad"] = time.monotonic() - started
     if plan is None:
         speech = sum(span.duration for span in spans)
         plan = make_plan(
@@ -107,6 +104,7 @@ def transcribe_media(
         job_id=job_id or f"{Path(work_dir).name}-{uuid.uuid4().hex[:8]}",
         report=report,
         on_chunk=on_chunk,
+        on_chunk_start=on_chunk_start,
     )
     timings["transcribe"] = time.monotonic() - mark
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
@@ -122,12 +120,6 @@ def transcribe_media(
     timings["total"] = time.monotonic() - started
     report(Progress(Stage.DONE, 100.0, len(chunks), len(chunks), 0.0))
     return transcript
-
-
-def detect_speech(pcm: PcmAudio, settings: Settings) -> list[SpeechSpan]:
-    """Speech spans of the decoded audio, reading it in blocks (streaming VAD)."""
-    probabilities = SpeechDetector().probabilities(pcm.iter_blocks(VAD_BLOCK_SECONDS))
-    return speech_spans(probabilities, settings.vad, duration=pcm.duration)
 
 
 def reusable(chunks: list[Chunk], done: Mapping[int, ChunkResult]) -> dict[int, ChunkResult]:
@@ -161,6 +153,7 @@ def _run_chunks(
     job_id: str,
     report: _Reporter,
     on_chunk: ChunkHook | None,
+    on_chunk_start: ChunkStartHook | None,
 ) -> list[ChunkResult]:
     results = reusable(chunks, done)
     meter = _Meter(chunks, results)
@@ -173,7 +166,12 @@ def _run_chunks(
     for chunk in chunks:  # a chunk without speech has nothing to send to a worker
         if not chunk.speech and chunk.index not in results:
             results[chunk.index] = ChunkResult(chunk.index, (), options.language or "", 0.0)
-    for result in executor.run(job_id, todo):
+
+    def started(task: ChunkTask) -> None:
+        if on_chunk_start is not None:
+            on_chunk_start(task.chunk.index)
+
+    for result in executor.run(job_id, todo, on_start=started):
         results[result.chunk_index] = result
         meter.finished(result.chunk_index)
         if on_chunk is not None:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from video_transcriber.config import Settings
 from video_transcriber.domain import ChunkResult, Progress, TranscribeOptions, Transcript
 from video_transcriber.errors import CancelledError
-from video_transcriber.jobs.executor import ChunkExecutor
+from video_transcriber.jobs.executor import ChunkExecutor, StartHook
 from video_transcriber.jobs.pipeline import transcribe_media
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.tuning.facts import read_system_facts
@@ -25,12 +25,15 @@ from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts, plan
 
 ProgressHook = Callable[[Progress], None]
 ChunkHook = Callable[[ChunkResult], None]
+ChunkStartHook = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)
 class RunRequest:
     """One run of one job: the media, its options, where to work, what is already done (stored
-    chunk results, skipped), the job's chunk length, and the hooks called from the job thread."""
+    chunk results, skipped), the job's chunk length, and the hooks called from the job thread:
+    `on_chunk_start(chunk_index)` as each chunk transcription starts (again for a retry),
+    `on_chunk(result)` as each finishes."""
 
     job_id: str
     path: Path
@@ -40,6 +43,7 @@ class RunRequest:
     chunk_seconds: float
     on_progress: ProgressHook
     on_chunk: ChunkHook
+    on_chunk_start: ChunkStartHook
 
 
 class JobRunner(Protocol):
@@ -73,12 +77,14 @@ class _JobExecutor:
         self._run_ids: set[str] = set()
         self._cancelled = False
 
-    def run(self, job_id: str, tasks: Sequence[ChunkTask]) -> Iterator[ChunkResult]:
+    def run(
+        self, job_id: str, tasks: Sequence[ChunkTask], *, on_start: StartHook | None = None
+    ) -> Iterator[ChunkResult]:
         with self._lock:
             if self._cancelled:
                 raise CancelledError("The job was cancelled.")
             self._run_ids.add(job_id)
-        return self._inner.run(job_id, tasks)
+        return self._inner.run(job_id, tasks, on_start=on_start)
 
     def cancel(self, job_id: str | None = None) -> None:
         with self._lock:
@@ -119,6 +125,7 @@ class PipelineRunner:
                 done=request.done,
                 on_progress=request.on_progress,
                 on_chunk=request.on_chunk,
+                on_chunk_start=request.on_chunk_start,
                 plan=replace(self._plan, chunk_seconds=request.chunk_seconds),
                 job_id=request.job_id,
             )

@@ -44,7 +44,7 @@ from video_transcriber.jobs.records import (
 from video_transcriber.jobs.states import check_transition
 
 _RUN_METRICS = ("wall_seconds", "rtf", "workers", "chunk_seconds", "peak_rss_bytes")
-"""Metrics a run reports; `chunk_runs` is counted by `save_chunk` instead."""
+"""Metrics a run reports; `chunk_runs` is counted by `count_chunk_start` instead."""
 _NOT_FOUND = "No job with this id exists (it may have been deleted); list your jobs to find it."
 
 
@@ -254,19 +254,29 @@ class JobStore:
 
     # -- checkpoints and results ---------------------------------------------------------------
 
-    def save_chunk(self, job_id: str, result: ChunkResult) -> bool:
-        """Commit a finished chunk and count the run; True if this chunk was not stored before.
+    def count_chunk_start(self, job_id: str) -> None:
+        """Add one to the job's `chunk_runs`: a chunk transcription has started.
 
-        A chunk that arrives again (transcribed twice) still counts in `chunk_runs`, which is how
-        a redone chunk shows up, but its result is stored only once.
+        Committed at once, so a start survives the process dying mid-chunk; the chunk is run
+        again after the restart and counts again, which is how redone work shows up. A job
+        deleted meanwhile is left alone.
         """
         with self._tx() as session:
-            self._row(session, job_id)
             session.execute(
                 update(JobRow)
                 .where(JobRow.id == job_id)
                 .values(chunk_runs=JobRow.chunk_runs + 1, updated_at=utcnow())
             )
+
+    def save_chunk(self, job_id: str, result: ChunkResult) -> bool:
+        """Commit a finished chunk; True if this chunk was not stored before.
+
+        A chunk that arrives again (transcribed twice) is stored only once; its runs are counted
+        when they start (`count_chunk_start`), not here.
+        """
+        with self._tx() as session:
+            self._row(session, job_id)
+            session.execute(update(JobRow).where(JobRow.id == job_id).values(updated_at=utcnow()))
             if session.get(ChunkRow, (job_id, result.chunk_index)) is not None:
                 return False
             session.add(

@@ -1,9 +1,11 @@
 """What one run of a job reports while it works: throttled progress, checkpoints, metrics.
 
-`RunTracker` is handed to the pipeline as its `on_progress` and `on_chunk` hooks. It commits each
-chunk result at once (the checkpoint), writes progress to the store at most a few times a second,
-publishes events for live viewers, samples memory, and raises `CancelledError` from inside the
-hooks once the job is cancelled, which stops decoding and speech detection between blocks.
+`RunTracker` is handed to the pipeline as its `on_progress`, `on_chunk_start` and `on_chunk`
+hooks. It counts each chunk transcription as it starts (`metrics.chunk_runs`, so a chunk cut short
+by a crash still counts), commits each chunk result at once (the checkpoint), writes progress to
+the store at most a few times a second, publishes events for live viewers, samples memory, and
+raises `CancelledError` from inside the hooks once the job is cancelled, which stops decoding and
+speech detection between blocks.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ class RunTracker:
         self._sample_rss(now)
         self._store.update_progress(self.job_id, progress)
         self._bus.publish(JobEvent(self.job_id, "progress", progress_dict(progress)))
+
+    def on_chunk_start(self, chunk_index: int) -> None:
+        """Count the start at once, in its own transaction: a kill -9 a moment later keeps it."""
+        del chunk_index  # every start counts, whichever chunk
+        self._store.count_chunk_start(self.job_id)
 
     def on_chunk(self, result: ChunkResult) -> None:
         self._store.save_chunk(self.job_id, result)
