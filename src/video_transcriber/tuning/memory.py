@@ -14,9 +14,9 @@ from pathlib import Path
 MB = 1024**2
 
 MODEL_MEMORY_BYTES: dict[str, int] = {
-    "tiny": 150 * MB,
-    "base": 250 * MB,
-    "small": 600 * MB,
+    "tiny": 450 * MB,
+    "base": 600 * MB,
+    "small": 1000 * MB,
     "medium": 1600 * MB,
     "distil": 1800 * MB,
     "turbo": 1800 * MB,
@@ -24,8 +24,10 @@ MODEL_MEMORY_BYTES: dict[str, int] = {
 }
 """Approximate RSS of one worker at int8, by model family (matched as a word in the model name,
 first match in this order, so `distil-large-v3` and `large-v3-turbo` count as the lighter
-distilled / 4-decoder-layer models, not as `large`). Measured roughly on x86-64 with
-faster-whisper 1.x; the coordinator refines them from benchmark runs."""
+distilled / 4-decoder-layer models, not as `large`). tiny is measured: a worker's peak RSS is
+420-440 MB decoding 4 windows at beam 5 (model ~145 MB once loaded, the rest CTranslate2's
+working memory, which it keeps cached; bench/run_all.py, 10- and 60-minute lectures). The
+others are scaled from it and rougher."""
 
 UNKNOWN_MODEL_BYTES = MODEL_MEMORY_BYTES["large"]
 """A name we cannot place is assumed to be as large as the largest model: better too few
