@@ -97,11 +97,11 @@ def write_outputs(
     transcript: Transcript, source: Path, out_dir: Path, formats: list[str], settings: Settings
 ) -> list[Path]:
     """Write `out_dir/<source stem>.<format>` for each format; each file appears whole or not."""
-    from video_transcriber.formats import render
+    from video_transcriber.formats import STUDY_FORMATS, render
     from video_transcriber.insights import analyze
 
     insights = None
-    if {"json", "md", "html"} & set(formats):
+    if STUDY_FORMATS & set(formats):
         insights = analyze(
             transcript.segments,
             keywords=settings.keywords,

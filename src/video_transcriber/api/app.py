@@ -118,8 +118,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services = await run_in_threadpool(
         lambda: open_services(settings, build_runner(app, settings, app.state.runner_override))
     )
-    app.state.services = services
-    for name in ("store", "bus", "uploads", "layout", "manager", "intake"):
+    for name in ("store", "bus", "uploads", "layout", "manager", "intake", "insights"):
         setattr(app.state, name, getattr(services, name))
     sweeper = asyncio.create_task(_sweep_uploads(app))
     try:

@@ -9,7 +9,7 @@ cached or global.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, status
 
@@ -18,50 +18,21 @@ from video_transcriber.config import Settings
 from video_transcriber.errors import JobNotFoundError
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
+from video_transcriber.jobs.job_insights import JobInsights
 from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
 from video_transcriber.jobs.store import JobStore
 from video_transcriber.uploads.tus import TusStore
 
 
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _app_state(attribute: str) -> Any:
+    """A dependency on `request.app.state.<attribute>` (set by `create_app` and its lifespan)."""
 
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, attribute)
 
-def get_store(request: Request) -> JobStore:
-    store: JobStore = request.app.state.store
-    return store
-
-
-def get_manager(request: Request) -> JobManager:
-    manager: JobManager = request.app.state.manager
-    return manager
-
-
-def get_bus(request: Request) -> EventBus:
-    bus: EventBus = request.app.state.bus
-    return bus
-
-
-def get_uploads(request: Request) -> TusStore:
-    uploads: TusStore = request.app.state.uploads
-    return uploads
-
-
-def get_layout(request: Request) -> DataLayout:
-    layout: DataLayout = request.app.state.layout
-    return layout
-
-
-def get_intake(request: Request) -> JobIntake:
-    intake: JobIntake = request.app.state.intake
-    return intake
-
-
-def get_signer(request: Request) -> LinkSigner:
-    signer: LinkSigner = request.app.state.link_signer
-    return signer
+    dependency.__name__ = f"get_{attribute}"
+    return Depends(dependency)
 
 
 def get_owner(request: Request) -> str:
@@ -98,10 +69,12 @@ def get_reader(
     ):
         return get_owner(request)
     try:  # blocking, but FastAPI runs plain `def` dependencies in its threadpool
-        owner = get_store(request).get(str(job_id)).owner
+        store: JobStore = request.app.state.store
+        owner = store.get(str(job_id)).owner
     except JobNotFoundError:
         owner = None
-    if owner is None or not get_signer(request).verify(token, str(job_id), owner):
+    signer: LinkSigner = request.app.state.link_signer
+    if owner is None or not signer.verify(token, str(job_id), owner):
         raise _unauthorized(
             "This link's token is invalid, expired or for another job; reload the page "
             "(it fetches a fresh one), or send 'Authorization: Bearer <key>' instead."
@@ -117,14 +90,15 @@ def _unauthorized(detail: str) -> HTTPException:
     )
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-StoreDep = Annotated[JobStore, Depends(get_store)]
-ManagerDep = Annotated[JobManager, Depends(get_manager)]
-BusDep = Annotated[EventBus, Depends(get_bus)]
-UploadsDep = Annotated[TusStore, Depends(get_uploads)]
-LayoutDep = Annotated[DataLayout, Depends(get_layout)]
-IntakeDep = Annotated[JobIntake, Depends(get_intake)]
-SignerDep = Annotated[LinkSigner, Depends(get_signer)]
+SettingsDep = Annotated[Settings, _app_state("settings")]
+StoreDep = Annotated[JobStore, _app_state("store")]
+ManagerDep = Annotated[JobManager, _app_state("manager")]
+BusDep = Annotated[EventBus, _app_state("bus")]
+UploadsDep = Annotated[TusStore, _app_state("uploads")]
+LayoutDep = Annotated[DataLayout, _app_state("layout")]
+IntakeDep = Annotated[JobIntake, _app_state("intake")]
+SignerDep = Annotated[LinkSigner, _app_state("link_signer")]
+InsightsDep = Annotated[JobInsights, _app_state("insights")]
 OwnerDep = Annotated[str, Depends(get_owner)]
 ReaderDep = Annotated[str, Depends(get_reader)]
 """The owner of a job's GET-only resource: API key, or the job's signed `?token=`."""

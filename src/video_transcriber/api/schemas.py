@@ -4,6 +4,7 @@ plain data live here too, so routes stay thin."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -126,14 +127,7 @@ class JobPublic(BaseModel):
                 chunks_total=p.chunks_total,
                 eta_seconds=p.eta_seconds,
             ),
-            metrics=MetricsPublic(
-                chunk_runs=m.chunk_runs,
-                wall_seconds=m.wall_seconds,
-                rtf=m.rtf,
-                workers=m.workers,
-                chunk_seconds=m.chunk_seconds,
-                peak_rss_bytes=m.peak_rss_bytes,
-            ),
+            metrics=MetricsPublic(**dataclasses.asdict(m)),
             options=JobOptions(
                 model=o.model,
                 language=o.language,

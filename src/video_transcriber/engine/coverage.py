@@ -92,9 +92,13 @@ def _reach(segments: Sequence[Segment]) -> list[tuple[float, float]]:
 
 def uncovered(span: SpeechSpan, segments: Sequence[Segment]) -> list[SpeechSpan]:
     """The parts of `span` that no word (or, without word timings, no segment) reaches."""
+    return _holes(span, _reach(segments))
+
+
+def _holes(span: SpeechSpan, reach: Sequence[tuple[float, float]]) -> list[SpeechSpan]:
     holes: list[SpeechSpan] = []
     cursor = span.start
-    for start, end in _reach(segments):
+    for start, end in reach:
         if end <= cursor or start >= span.end:
             continue
         if start > cursor:
@@ -110,13 +114,14 @@ def missing_speech(
 ) -> list[SpeechSpan]:
     """The stretches of speech to decode again, in time order."""
     out: list[SpeechSpan] = []
+    reach = _reach(segments)
     for span, words in zip(spans, words_per_span(spans, segments), strict=True):
         if span.duration >= options.min_span_seconds and words < (
             options.min_words_per_second * span.duration
         ):
             out.append(span)
         else:
-            out += [h for h in uncovered(span, segments) if h.duration >= options.min_hole_seconds]
+            out += [h for h in _holes(span, reach) if h.duration >= options.min_hole_seconds]
     return out
 
 

@@ -62,13 +62,12 @@ def _check_model_dir(directory: Path) -> str:
     return str(directory)
 
 
-def resolve_model(name: str | None, download_root: Path | None = None) -> str:
+def resolve_model(name: str | None) -> str:
     """What to pass to `WhisperModel`: a local model directory, or a name to download.
 
-    `download_root` is accepted for symmetry with `load_model`; named models are only located
-    (and, with a network, downloaded) when the model is loaded.
+    Named models are only located (and, with a network, downloaded) when the model is loaded,
+    into `ModelSettings.download_root`.
     """
-    del download_root  # downloads happen in load_model, where faster-whisper does them
     if not name or name == DEFAULT_MODEL:
         return _check_model_dir(Path(bundled_model_dir()))
     candidate = Path(name).expanduser()
@@ -93,7 +92,7 @@ def load_model(
     from faster_whisper import WhisperModel
 
     name = model_name or settings.name
-    path = resolve_model(name, settings.download_root)
+    path = resolve_model(name)
     try:
         return WhisperModel(
             path,

@@ -89,12 +89,13 @@ class ChunkTranscriber:
             language = options.language or self.settings.language or "en"
             return ChunkResult(chunk.index, (), language, time.perf_counter() - began)
         windows = plan_windows(spans, chunk.start, chunk.end, self.engine.window)
-        language = self._language(windows[0].audio(samples, chunk.start), options)
+        audios = [w.audio(samples, chunk.start) for w in windows]
+        language = self._language(audios[0], options)
         decode = self._decode_options(language, options)
-        segments = self._decode(windows, samples, chunk.start, decode)
+        segments = self._decode(windows, audios, decode)
         segments, redone = self._cover(spans, segments, samples, chunk, decode)
         segments = tidy(segments, chunk.start, chunk.end)
-        if not (options.word_timestamps or self.settings.word_timestamps):
+        if not decode.word_timestamps:
             segments = [replace(s, words=()) for s in segments]
         return ChunkResult(
             chunk_index=chunk.index,
@@ -142,12 +143,11 @@ class ChunkTranscriber:
     def _decode(
         self,
         windows: Sequence[Window],
-        samples: np.ndarray,
-        chunk_start: float,
+        audios: Sequence[np.ndarray],
         decode: DecodeOptions,
     ) -> list[Segment]:
-        """Decode windows and map their segments to absolute media time."""
-        texts = self.decoder.decode([w.audio(samples, chunk_start) for w in windows], decode)
+        """Decode the windows' audio and map their segments to absolute media time."""
+        texts = self.decoder.decode(audios, decode)
         out: list[Segment] = []
         for window, text in zip(windows, texts, strict=True):
             out += [to_absolute(window, segment) for segment in text.segments]

@@ -24,6 +24,7 @@ import onnxruntime
 
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.errors import ModelError
+from video_transcriber.media.pcm import to_float32
 
 FRAME_SAMPLES = 512
 """Samples per scored frame; the only window size Silero supports at 16 kHz."""
@@ -70,7 +71,7 @@ def _as_float32(block: np.ndarray) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"audio blocks must be 1-D mono samples, got shape {array.shape}")
     if array.dtype == np.int16:
-        return array.astype(np.float32) / 32768.0
+        return to_float32(array)  # as the PCM file is read back: the same samples either way
     return array.astype(np.float32, copy=False)
 
 

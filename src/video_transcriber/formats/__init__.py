@@ -21,12 +21,16 @@ __all__ = [
     "CONTENT_TYPES",
     "EXTENSIONS",
     "FORMATS",
+    "STUDY_FORMATS",
     "Renderer",
     "parse_json",
     "parse_json_insights",
     "parse_tsv",
     "render",
 ]
+
+STUDY_FORMATS = frozenset({"json", "md", "html"})
+"""Formats that carry the lecture's insights (questions, emphasis, keywords)."""
 
 FORMATS: MappingProxyType[str, Renderer] = MappingProxyType(
     {

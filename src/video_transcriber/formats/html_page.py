@@ -22,6 +22,7 @@ from video_transcriber.formats.html_assets import CSS, JS
 from video_transcriber.formats.timecode import clock
 from video_transcriber.insights import TextStream
 from video_transcriber.insights.model import Insights, KeywordSummary
+from video_transcriber.insights.stream import SegmentRange
 
 VIDEO_EXTENSIONS = frozenset({"mp4", "m4v", "webm", "mov", "mkv", "ogv"})
 _SAFE_SCHEMES = frozenset({"", "http", "https", "file", "blob"})
@@ -158,8 +159,11 @@ def _keyword(summary: KeywordSummary) -> str:
 
 def _segment_for(stream: TextStream, start: float) -> int:
     """The segment a sentence starting at `start` begins in (the last to start by then)."""
-    starts = [stream.segments[r.index].start for r in stream.ranges]
-    position = bisect.bisect_right(starts, start + 1e-6) - 1
+
+    def began(r: SegmentRange) -> float:
+        return stream.segments[r.index].start
+
+    position = bisect.bisect_right(stream.ranges, start + 1e-6, key=began) - 1
     return stream.ranges[max(position, 0)].index if stream.ranges else 0
 
 

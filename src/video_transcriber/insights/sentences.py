@@ -86,7 +86,7 @@ def sentences_of(
 
 def sentence_at(sentences: Sequence[Sentence], position: int) -> Sentence | None:
     """The sentence holding stream character `position`, if any."""
-    index = bisect.bisect_right([s.first for s in sentences], position) - 1
+    index = bisect.bisect_right(sentences, position, key=lambda s: s.first) - 1
     if index >= 0 and sentences[index].last > position:
         return sentences[index]
     return None

@@ -75,7 +75,3 @@ class EventBus:
                 listeners.discard(subscription)
                 if not listeners:
                     self._subscribers.pop(job_id, None)
-
-    def subscriber_count(self, job_id: str) -> int:
-        with self._lock:
-            return len(self._subscribers.get(job_id, ()))

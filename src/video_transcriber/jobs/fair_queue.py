@@ -29,10 +29,6 @@ class FairQueue(Generic[T]):
     def __bool__(self) -> bool:
         return bool(self._queues)
 
-    def jobs(self) -> list[str]:
-        """Jobs with pending tasks, in the order their turns come."""
-        return list(self._queues)
-
     def pending(self, job_id: str) -> int:
         queue = self._queues.get(job_id)
         return len(queue) if queue else 0

@@ -171,11 +171,6 @@ class WarmPool:
         with self._lock:
             return self._queue.pending(job_id)
 
-    def in_flight(self) -> int:
-        """How many tasks workers hold right now (never more than `workers`)."""
-        with self._lock:
-            return sum(worker.task is not None for worker in self._workers)
-
     def __enter__(self) -> WarmPool:
         return self
 

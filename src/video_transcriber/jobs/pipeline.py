@@ -1,4 +1,4 @@
-"""One media file → one transcript: probe, decode, find speech, chunk, transcribe, stitch.
+"""One media file → one transcript: decode, find speech, chunk, transcribe, stitch.
 
 Each step streams, so memory stays flat whatever the duration: the decoder writes 16 kHz int16
 PCM to `work_dir` block by block, voice activity detection scores the same blocks in a second
@@ -34,8 +34,8 @@ from video_transcriber.jobs.speech_map import decode_with_speech
 from video_transcriber.jobs.stitch import main_language, stitch
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.media.pcm import PcmAudio
-from video_transcriber.media.probe import probe
 from video_transcriber.segmentation.chunking import plan_chunks
+from video_transcriber.segmentation.speech import total_speech
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
 from video_transcriber.tuning.plan import plan as make_plan
@@ -64,7 +64,7 @@ def transcribe_media(
     plan: ExecutionPlan | None = None,
     job_id: str | None = None,
 ) -> Transcript:
-    """Transcribe `path`; raises the `MediaError` probing/decoding found or the executor's error.
+    """Transcribe `path`; raises the `MediaError` decoding found or the executor's error.
 
     `plan` fixes the chunk length (pass the same plan to resume with `done`); without one it is
     planned for this machine and this media. `job_id` names the work in the executor; by default
@@ -73,7 +73,6 @@ def transcribe_media(
     report = _Reporter(on_progress)
     timings: dict[str, float] = {}
     started = time.monotonic()
-    info = probe(Path(path))
     report(Progress(Stage.DECODING))
     pcm, spans = decode_with_speech(
         Path(path),
@@ -83,14 +82,15 @@ def transcribe_media(
         on_decoded=lambda: report(Progress(Stage.DETECTING_SPEECH)),
     )
     timings["decode_and_vad"] = time.monotonic() - started
+    duration = pcm.duration
     if plan is None:
-        speech = sum(span.duration for span in spans)
+        speech = total_speech(spans)
         plan = make_plan(
-            read_system_facts(), MediaFacts(pcm.duration, speech), settings.tuning, settings.model
+            read_system_facts(), MediaFacts(duration, speech), settings.tuning, settings.model
         )
     chunks = plan_chunks(
         spans,
-        duration=pcm.duration,
+        duration=duration,
         target_seconds=plan.chunk_seconds,
         max_seconds=settings.tuning.max_chunk_seconds,
     )
@@ -110,9 +110,9 @@ def transcribe_media(
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
     fallback = options.language or settings.model.language or "en"
     transcript = Transcript(
-        segments=stitch(results, duration=pcm.duration),
+        segments=stitch(results, duration=duration),
         language=main_language(results, fallback),
-        duration=pcm.duration or info.duration,
+        duration=duration,
         model=options.model or settings.model.name,
         plan={**plan.to_dict(), "chunks": len(chunks)},
         timings=timings,

@@ -9,23 +9,24 @@ a model, the way httpx tests use a mock transport.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from video_transcriber.config import Settings
-from video_transcriber.domain import ChunkResult, Progress, TranscribeOptions, Transcript
+from video_transcriber.domain import ChunkResult, TranscribeOptions, Transcript
 from video_transcriber.errors import CancelledError
 from video_transcriber.jobs.executor import ChunkExecutor, StartHook
-from video_transcriber.jobs.pipeline import transcribe_media
+from video_transcriber.jobs.pipeline import (
+    ChunkHook,
+    ChunkStartHook,
+    ProgressHook,
+    transcribe_media,
+)
 from video_transcriber.jobs.tasks import ChunkTask
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts, plan
-
-ProgressHook = Callable[[Progress], None]
-ChunkHook = Callable[[ChunkResult], None]
-ChunkStartHook = Callable[[int], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,11 +232,6 @@ class SearchIndex:
             session.add_all(rows)
         return len(rows)
 
-    def remove(self, job_id: str) -> None:
-        """Drop the job from the index (deleting the job does this too, by cascade)."""
-        with self._sessions() as session, session.begin():
-            self._remove(session, job_id)
-
     @staticmethod
     def _remove(session: Session, job_id: str) -> None:
         session.execute(delete(SegmentSearchRow).where(SegmentSearchRow.job_id == job_id))

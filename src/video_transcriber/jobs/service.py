@@ -17,7 +17,7 @@ from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.job_insights import JobInsights
 from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
-from video_transcriber.jobs.runner import JobRunner, PipelineRunner
+from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.store import JobStore
 from video_transcriber.uploads.tus import TusStore
 
@@ -34,7 +34,7 @@ class Services:
     runner: JobRunner
     manager: JobManager
     intake: JobIntake
-    insights: JobInsights | None = None
+    insights: JobInsights
 
     def close(self) -> None:
         self.manager.shutdown()
@@ -42,18 +42,7 @@ class Services:
         self.store.close()
 
 
-def local_runner(settings: Settings) -> PipelineRunner:
-    """The warm local pool, sized for this machine (or by the tuning settings), or Celery."""
-    from video_transcriber.jobs.executors import make_executor
-    from video_transcriber.tuning.facts import read_system_facts
-    from video_transcriber.tuning.plan import plan
-
-    execution = plan(read_system_facts(), None, settings.tuning, settings.model)
-    log.info("starting %d workers x %d threads", execution.workers, execution.threads_per_worker)
-    return PipelineRunner(settings, make_executor(settings, execution), execution)
-
-
-def open_services(settings: Settings, runner: JobRunner | None = None) -> Services:
+def open_services(settings: Settings, runner: JobRunner) -> Services:
     """Everything the service needs, started; unfinished jobs are resumed."""
     layout = DataLayout.create(Path(settings.service.data_dir))
     clear_incoming(layout.incoming)
@@ -64,7 +53,6 @@ def open_services(settings: Settings, runner: JobRunner | None = None) -> Servic
         max_bytes=settings.service.max_upload_bytes,
         expiry_seconds=settings.service.upload_expiry_hours * 3600,
     )
-    runner = runner if runner is not None else local_runner(settings)
     insights = JobInsights(store, settings)
     manager = JobManager(
         store=store,

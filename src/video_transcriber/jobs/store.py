@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, or_, select, update
@@ -113,7 +114,7 @@ class JobStore:
             size_bytes=new.size_bytes,
             duration=new.duration,
             status=JobStatus.QUEUED.value,
-            options={k: v for k, v in _options_dict(new).items() if v is not None},
+            options={k: v for k, v in asdict(new.options).items() if v is not None},
             stage=Stage.QUEUED.value,
             percent=0.0,
             chunks_done=0,
@@ -221,11 +222,7 @@ class JobStore:
 
     def complete(self, job_id: str, transcript: Transcript, metrics: JobMetrics) -> Job:
         """Store the transcript and mark the job completed, in one transaction."""
-        extra = {
-            name: getattr(metrics, name)
-            for name in _RUN_METRICS
-            if getattr(metrics, name) is not None
-        }
+        extra = _known_run_metrics(metrics)
         extra.update(duration=transcript.duration, language=transcript.language or None)
         with self._tx() as session:
             job = self._transition(session, job_id, JobStatus.COMPLETED, extra=extra)
@@ -234,11 +231,7 @@ class JobStore:
 
     def record_metrics(self, job_id: str, metrics: JobMetrics) -> None:
         """Keep the known metrics of a run (also a failed one); `chunk_runs` is not touched."""
-        values = {
-            name: getattr(metrics, name)
-            for name in _RUN_METRICS
-            if getattr(metrics, name) is not None
-        }
+        values = _known_run_metrics(metrics)
         if not values:
             return
         with self._tx() as session:
@@ -321,14 +314,10 @@ class JobStore:
             return segment_from_dict(segments[index])
 
 
-def _options_dict(new: NewJob) -> dict[str, Any]:
-    options = new.options
+def _known_run_metrics(metrics: JobMetrics) -> dict[str, Any]:
+    """The run's metric columns that were measured (`chunk_runs` is counted separately)."""
     return {
-        "model": options.model,
-        "language": options.language,
-        "beam_size": options.beam_size,
-        "word_timestamps": options.word_timestamps,
-        "initial_prompt": options.initial_prompt,
+        name: getattr(metrics, name) for name in _RUN_METRICS if getattr(metrics, name) is not None
     }
 
 

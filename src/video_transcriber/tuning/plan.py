@@ -120,7 +120,7 @@ def plan(
     )
     memory_cap = _memory_cap(facts, memory, reasons)
     workers, threads = _workers_and_threads(cpus, memory_cap, settings, reasons)
-    chunk_seconds, chunk_count = _chunking(media, workers, settings, reasons)
+    chunk_seconds, chunk_count = _chunking(media, settings, reasons)
     if chunk_count is not None and settings.workers is None and chunk_count < workers:
         floor = min(settings.min_workers, cpus, memory_cap)
         fewer = max(chunk_count, floor)
@@ -258,7 +258,7 @@ def _warn_oversubscription(
 
 
 def _chunking(
-    media: MediaFacts | None, workers: int, settings: TuningSettings, reasons: list[str]
+    media: MediaFacts | None, settings: TuningSettings, reasons: list[str]
 ) -> tuple[float, int | None]:
     """Target chunk length, and the expected chunk count when the media length is known.
 
@@ -323,7 +323,7 @@ def _gpu_plan(
         f"On CUDA, {_n(workers, 'worker')} share the GPU"
         + (" (set explicitly)." if settings.workers else "; more would only compete for it.")
     )
-    chunk_seconds, _ = _chunking(media, workers, settings, reasons)
+    chunk_seconds, _ = _chunking(media, settings, reasons)
     _warn_oversubscription(workers, threads, cpus, workers, reasons)
     batch_size = _batch_size(settings, GPU_BATCH_SIZE, "GPU", reasons)
     return ExecutionPlan(workers, threads, chunk_seconds, batch_size, reasons)

@@ -80,8 +80,9 @@ async def _stream(job_id: str, store: JobStore, bus: EventBus) -> AsyncIterator[
                     job = await _reload(store, job_id)
                     if job is None or job.status.is_final:
                         break
-                    for stored in await _stored_chunks(store, job_id, sent_chunks):
-                        yield _sse(stored)
+                    if job.progress.chunks_done > len(sent_chunks):  # some were missed
+                        for stored in await _stored_chunks(store, job_id, sent_chunks):
+                            yield _sse(stored)
                     if progress_dict(job.progress) != last_progress:
                         last_progress = progress_dict(job.progress)
                         yield ServerSentEvent(data=json.dumps(last_progress), event="progress")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 
-from video_transcriber.api.deps import OwnerDep, ReaderDep, StoreDep
+from video_transcriber.api.deps import InsightsDep, OwnerDep, ReaderDep, StoreDep
 from video_transcriber.api.insight_schemas import (
     InsightsPublic,
     JobKeywords,
@@ -23,6 +23,7 @@ from video_transcriber.api.insight_schemas import (
 )
 from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.domain import JobStatus, Transcript
+from video_transcriber.formats import STUDY_FORMATS
 from video_transcriber.jobs.job import Job
 from video_transcriber.jobs.job_insights import JobInsights
 
@@ -30,21 +31,6 @@ router = APIRouter(tags=["insights"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody}}
 INVALID: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody}}
-
-
-def get_insights(request: Request) -> JobInsights:
-    """The service's `JobInsights` (built from the store if the services were wired without)."""
-    state = request.app.state
-    found: JobInsights | None = getattr(getattr(state, "services", None), "insights", None)
-    if found is None:
-        found = getattr(state, "job_insights", None)
-    if found is None:
-        found = JobInsights(state.store, state.settings)
-        state.job_insights = found
-    return found
-
-
-InsightsDep = Annotated[JobInsights, Depends(get_insights)]
 
 
 def _valid(change: Any, *args: Any) -> list[str]:
@@ -171,9 +157,6 @@ def get_job_insights(
 
 
 # -- hooks for the jobs router ---------------------------------------------------------------
-
-STUDY_FORMATS = frozenset({"json", "md", "html"})
-"""Transcript formats that carry the job's insights (the study sheet, the searchable page)."""
 
 
 def study_extras(

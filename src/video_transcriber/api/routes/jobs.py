@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from video_transcriber.api.deps import (
+    InsightsDep,
     IntakeDep,
     LayoutDep,
     ManagerDep,
@@ -33,7 +34,6 @@ from video_transcriber.api.deps import (
     StoreDep,
 )
 from video_transcriber.api.routes.insights import (
-    InsightsDep,
     remember_job_keywords,
     study_extras,
 )

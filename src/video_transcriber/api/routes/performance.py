@@ -8,6 +8,7 @@ settings and hands them to the tunable runner, which uses them from the next job
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 import threading
@@ -279,14 +280,7 @@ def _history_item(job: Job) -> dict[str, Any]:
         "duration": job.duration,
         "created_at": job.created_at,
         "finished_at": job.finished_at,
-        "metrics": {
-            "chunk_runs": m.chunk_runs,
-            "wall_seconds": m.wall_seconds,
-            "rtf": m.rtf,
-            "workers": m.workers,
-            "chunk_seconds": m.chunk_seconds,
-            "peak_rss_bytes": m.peak_rss_bytes,
-        },
+        "metrics": dataclasses.asdict(m),
     }
 
 

@@ -12,9 +12,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from video_transcriber.api.deps import OwnerDep
+from video_transcriber.api.deps import InsightsDep, OwnerDep
 from video_transcriber.api.insight_schemas import SearchHitPublic, SearchResults
-from video_transcriber.api.routes.insights import InsightsDep
 
 router = APIRouter(tags=["search"])
 

@@ -15,8 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, status
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from video_transcriber.api.deps import OwnerDep, StoreDep
-from video_transcriber.api.routes.insights import InsightsDep
+from video_transcriber.api.deps import InsightsDep, OwnerDep, StoreDep
 from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.domain import JobStatus
 
