@@ -62,9 +62,13 @@ class DataLayout:
     def work_dir(self, job_id: str) -> Path:
         return self.inside(Path("work") / job_id)
 
+    def remove_scratch(self, job_id: str) -> None:
+        """Delete a job's scratch files (decoded audio); missing files are fine."""
+        shutil.rmtree(self.work_dir(job_id), ignore_errors=True)
+
     def remove_job_files(self, job_id: str, media_path: str) -> None:
         """Delete a job's media and scratch files; missing files are fine."""
-        shutil.rmtree(self.work_dir(job_id), ignore_errors=True)
+        self.remove_scratch(job_id)
         if not media_path:
             return
         try:

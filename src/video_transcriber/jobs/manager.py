@@ -11,7 +11,6 @@ On shutdown running jobs are left `running` on purpose: the next start resumes t
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -178,6 +177,8 @@ class JobManager:
             status, error = JobStatus.FAILED, _UNEXPECTED.format(type(exc).__name__, exc)
         if self._stopping:
             return  # a shutdown, not an outcome: the job stays running and resumes at next start
+        # Scratch goes before the outcome is published: a finished job never has a work dir left.
+        self.layout.remove_scratch(job.id)
         facts = {**self.runner.describe(), "chunk_seconds": chunk_seconds}
         metrics = tracker.metrics(transcript, facts)
         if transcript is not None:
@@ -186,7 +187,6 @@ class JobManager:
         else:
             self.store.record_metrics(job.id, metrics)
             self._settle(lambda: self.store.transition(job.id, status, error=error))
-        shutil.rmtree(self.layout.work_dir(job.id), ignore_errors=True)
 
     def _settle(self, move: Callable[[], Job]) -> None:
         """Apply the run's outcome unless a cancel or delete got there first (they win)."""
