@@ -9,6 +9,7 @@ from video_transcriber.engine.decoding import (
     WindowText,
     compression_ratio,
     doubtful,
+    encoder_frames,
     split_tokens,
 )
 
@@ -71,3 +72,21 @@ def test_text_left_open_to_the_window_end_may_hide_a_lost_tail() -> None:
         ),
         12.0,
     )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "silence", "frames"),
+    [
+        (10.0, 5.0, 1500),  # 10 s of audio and 5 s of silence
+        (10.01, 5.0, 1600),  # rounded up to whole seconds
+        (22.0, 5.0, 2700),
+        (27.0, 5.0, 3000),  # never more than Whisper's 30 s
+        (0.0, 0.0, 100),  # never nothing
+        (3.0, None, 3000),  # None: always 30 s
+    ],
+)
+def test_encoder_input_is_the_audio_and_some_silence(
+    seconds: float, silence: float | None, frames: int
+) -> None:
+    assert encoder_frames(round(seconds * 16000), silence) == frames
+    assert frames % 2 == 0  # the encoder's stride-2 convolution

@@ -121,6 +121,25 @@ def test_speech_the_first_pass_dropped_is_decoded_again(
     assert word_error_rate(reference, text_of(result.segments)) < 0.1
 
 
+def test_trimmed_encoder_input_keeps_the_text_of_full_30_s_encoding(
+    transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip]
+) -> None:
+    """The encoder sees each window's audio and 5 s of silence instead of 30 s: as accurate."""
+    placed = place([clips_by_name[n] for n in MULTI], [1.2, 0.6, 1.7, 0.9])
+    chunk = whole_chunk(placed.audio)
+    reference = " ".join(placed.references)
+    trimmed = text_of(transcriber.transcribe(chunk, placed.audio, OPTIONS).segments)
+    whole = ChunkTranscriber(
+        transcriber.settings,
+        threads=transcriber.threads,
+        engine=replace(transcriber.engine, encode_silence=None),
+    )
+    full = text_of(whole.transcribe(chunk, placed.audio, OPTIONS).segments)
+    assert word_error_rate(reference, trimmed) < 0.08
+    assert word_error_rate(reference, trimmed) <= word_error_rate(reference, full) + 0.02
+    assert word_error_rate(full, trimmed) < 0.1, (full, trimmed)  # a few words differ, no more
+
+
 def test_vad_helper_finds_speech(jfk_clip: Clip) -> None:
     spans = vad_spans(clip_audio(jfk_clip))
     assert spans and spans[0].start < 1.0

@@ -5,7 +5,7 @@ all) often ends a window early or jumps over a whole sentence, and that speech i
 transcribed; on a 10-minute lecture that quadruples the word error rate, almost all of it
 deletions. We know where speech is (VAD spans), so instead:
 
-1. spans are packed into windows of at most ~28 s (`engine.windows`), long pauses squeezed;
+1. spans are packed into windows of at most ~22 s (`engine.windows`), long pauses squeezed;
 2. windows are decoded in batches, each on its own — no conditioning on the previous window's
    text, no prompt carried over — with Whisper's compression-ratio/log-probability checks and
    temperature fallback (`engine.decoding`); word timings (cross-attention alignment) only for
@@ -19,10 +19,12 @@ deletions. We know where speech is (VAD spans), so instead:
    word timings are dropped unless they were asked for.
 
 Where the time goes (10-minute lecture, tiny.en int8 beam 5, one thread, bench/engine_accuracy.py):
-an encoder pass costs ~0.44 s per window whatever it holds (Whisper always encodes 30 s), beam
-search ~5 ms per token for a batch of 4 windows, alignment ~40 ms per window. Hence windows as
-full as WER allows, re-decodes packed, and alignment only where it can change the outcome:
-decoding went from ~38 s (47-52 encoder passes, every window aligned) to ~27 s (~33 passes).
+an encoder pass cost ~0.4 s per window whatever it held while every window was encoded as 30 s,
+beam search ~5 ms per token for a batch of 4 windows, alignment ~40 ms per window. Hence
+re-decodes packed, alignment only where it can change the outcome, and the encoder fed only the
+window's audio and 5 s of silence (`DecodeOptions.encode_silence`), which made shorter windows,
+which tiny.en skips less in, cheap: decoding went from ~38 s (47-52 encoder passes, every window
+aligned) to ~24 s (~33 full passes, 28 s windows) to ~17.5 s (22 s windows, trimmed input).
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class EngineOptions:
     """Silence between two stretches decoded again in one window (`engine.packing`)."""
     pad_with_silence: bool = True
     """See `DecodeOptions.pad_with_silence`."""
+    encode_silence: float | None = 5.0
+    """See `DecodeOptions.encode_silence`."""
 
 
 class ChunkTranscriber:
@@ -138,6 +142,7 @@ class ChunkTranscriber:
             align_doubtful=True,  # the coverage check needs words where segments may hide holes
             batch_size=self.engine.batch_size,
             pad_with_silence=self.engine.pad_with_silence,
+            encode_silence=self.engine.encode_silence,
         )
 
     def _decode(

@@ -1,4 +1,4 @@
-"""Decode windows: speech spans packed into at most ~24 s of audio, long silences squeezed.
+"""Decode windows: speech spans packed into at most ~22 s of audio, long silences squeezed.
 
 Whisper sees 30 s at a time. Packing whole VAD speech spans into windows (cut only at span
 boundaries, a span longer than a window split at its quietest point) means no word is cut in
@@ -25,12 +25,15 @@ from video_transcriber.domain import SAMPLE_RATE, SpeechSpan
 class WindowOptions:
     """How speech spans are packed into decode windows."""
 
-    max_seconds: float = 28.0
-    """Most audio one window holds. Whisper's encoder always sees 30 s, so every window costs
-    the same encoder pass (~60% of decoding time on CPU): longer windows mean fewer passes. But
-    tiny.en skips sentences in full windows more often. With the coverage check's re-decodes
-    packed together, on three 10-minute lectures (WER / 1-thread seconds, mean): 24 s 0.0438 /
-    28.9, 28 s 0.0450 / 27.4, 30 s 0.0490 / 26.9 (insertions from the extra re-decodes)."""
+    max_seconds: float = 22.0
+    """Most audio one window holds. tiny.en skips sentences in full windows more often, and
+    each skip costs a re-decode. While every window was encoded as 30 s, longer windows still
+    won (fewer encoder passes; three 10-minute lectures, WER / 1-thread seconds: 24 s 0.0438 /
+    28.9, 28 s 0.0450 / 27.4). Since the encoder sees only a window's audio and 5 s of silence
+    (`engine.decoding.DecodeOptions.encode_silence`), a shorter window costs less, and on five
+    10-minute lectures (seeds 0-3 and 7) 22 s windows gave mean WER 0.0433 in 87 s in all,
+    20 s 0.0433 / 89 s, 24 s worse WER (0.0599 on seed 7), 18 s 0.0545, against 28 s windows
+    encoded whole 0.0452 / 120 s."""
     lead: float = 0.8
     """Audio kept before each span: VAD tends to start late on a quiet first word."""
     trail: float = 0.3
