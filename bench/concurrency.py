@@ -23,7 +23,6 @@ Results go to bench/out/concurrency-<time>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -35,11 +34,11 @@ from typing import Any
 
 import httpx
 
+from harness import save_results
 from server import Server
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
 
-OUT_DIR = Path(__file__).resolve().parent / "out"
 SEED = 7
 WARM_UP_SECONDS = 8.0
 POLL_SECONDS = 0.2
@@ -142,9 +141,7 @@ def main() -> None:
         "ratio_concurrent_single": round(ratio, 3),
         "targets": {f"concurrent_ge_{TARGET_RATIO}x_single": ratio >= TARGET_RATIO},
     }
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"concurrency-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(results, indent=2))
+    out = save_results("concurrency", results)
     print(f"lecture: {media:.1f} s of media")
     print(f"single:  {single['wall_seconds']:7.1f} s wall, {single_tp:.2f} media s / wall s")
     print(

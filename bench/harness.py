@@ -1,5 +1,5 @@
-"""Shared pieces of the end-to-end benchmarks: cached lecture videos, a process-tree RSS sampler,
-and running a command under it.
+"""Shared pieces of the benchmarks: cached lecture videos, a process-tree RSS reading, running a
+command under an RSS sampler, and where results are written.
 
 Peak memory is measured the way an operator would see it: the resident set size of the whole
 process tree (the CLI and every worker it spawns), sampled every `SAMPLE_SECONDS` with psutil and
@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -66,7 +67,18 @@ def placed_clips(info: LectureInfo) -> list[str]:
     return list(json.loads(info.path.with_suffix(".json").read_text())["clips"])
 
 
-def _tree_rss(root: psutil.Process) -> int:
+def save_results(kind: str, results: dict[str, Any]) -> Path:
+    """Write `results` to bench/out/<kind>-<timestamp>.json (and <kind>-latest.json)."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2) + "\n"
+    out = OUT_DIR / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(text)
+    (OUT_DIR / f"{kind}-latest.json").write_text(text)
+    return out
+
+
+def tree_rss(root: psutil.Process) -> int:
+    """RSS of `root` and every live descendant, summed."""
     total = 0
     for proc in [root, *root.children(recursive=True)]:
         try:
@@ -91,7 +103,7 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Me
         nonlocal peak
         while not done.is_set():
             try:
-                peak = max(peak, _tree_rss(root))
+                peak = max(peak, tree_rss(root))
             except psutil.NoSuchProcess:
                 return
             done.wait(SAMPLE_SECONDS)

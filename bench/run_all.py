@@ -16,7 +16,8 @@ is the accuracy ceiling the long-lecture WER is compared with. Our peak RSS is a
     make bench            # full run (about half an hour on 2 cores)
     make bench-quick      # 10-minute lecture only
 
-Results go to bench/out/results-<time>.json (and bench/out/latest.json) and are printed as a table.
+Results go to bench/out/results-<time>.json (and bench/out/results-latest.json) and are printed
+as a table.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness import BENCH_DIR, OUT_DIR, Measured, lecture, placed_clips, run_measured
+from harness import BENCH_DIR, Measured, lecture, placed_clips, run_measured, save_results
 from video_transcriber.config import Settings
 from video_transcriber.evaluation.lecture import LectureInfo
 from video_transcriber.evaluation.wer import word_error_rate
@@ -208,10 +209,7 @@ def main() -> None:
         "our_peak_rss_mb": {f"{m:g}": mb for m, mb in rss.items()},
         "targets": targets(rows, rss),
     }
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(results, indent=2))
-    (OUT_DIR / "latest.json").write_text(json.dumps(results, indent=2))
+    out = save_results("results", results)
     print_table(results, Console())
     print(f"results: {out}")
 

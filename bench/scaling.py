@@ -30,8 +30,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from harness import save_results
+
 REPO = Path(__file__).resolve().parents[1]
-OUT_DIR = REPO / "bench" / "out"
 CLI = Path(sys.executable).with_name("video-transcriber")
 
 
@@ -146,9 +147,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "results": results,
     }
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"scaling-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    out = save_results("scaling", report)
     print(json.dumps(report, indent=2))
     print(f"written to {out}")
 

@@ -20,7 +20,6 @@ Results go to bench/out/upload-<time>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -36,9 +35,9 @@ import httpx
 import psutil
 from tusclient.client import TusClient
 
+from harness import save_results, tree_rss
 from server import Server
 
-OUT_DIR = Path(__file__).resolve().parent / "out"
 MB = 1024**2
 GIB = 1024**3
 BLOCK = 8 * MB
@@ -60,14 +59,7 @@ class RssSampler:
 
     def read(self) -> tuple[int, int]:
         root = psutil.Process(self.pid)
-        rss = root.memory_info().rss
-        tree = rss
-        for child in root.children(recursive=True):
-            try:
-                tree += child.memory_info().rss
-            except (psutil.NoSuchProcess, psutil.AccessDenied):
-                continue
-        return rss, tree
+        return root.memory_info().rss, tree_rss(root)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -192,9 +184,7 @@ def main() -> None:
             f"rss_growth_le_{TARGET_RSS_GROWTH_MB:g}mb": growth_mb <= TARGET_RSS_GROWTH_MB,
         },
     }
-    OUT_DIR.mkdir(parents=True, exist_ok=True)
-    out = OUT_DIR / f"upload-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(results, indent=2))
+    out = save_results("upload", results)
     rss = results["server_rss_mb"]
     print(f"file: {size / MB:.0f} MB, tus chunk {chunk / MB:g} MB")
     print(f"dd:  {dd_mbps:8.1f} MB/s ({dd_seconds:.2f} s)")

@@ -6,8 +6,10 @@ Times are seconds from the start of the media, as floats, everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 SAMPLE_RATE = 16_000
 """Every decoded stream is resampled to 16 kHz mono, the rate Whisper and Silero VAD expect."""
@@ -101,6 +103,16 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (the store's rows, SSE events, remote workers' replies)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Segment:
+        """The segment `to_dict` made."""
+        words = tuple(Word(**word) for word in data.get("words", ()))
+        return cls(**{**data, "words": words})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -139,11 +140,10 @@ def test_cancel_retry_and_delete(
     gate.set()
     retried = wait_for_status(client, job["id"], {"cancelled"})
     assert retried["status"] == "cancelled"
-    for _ in range(100):
-        response = client.post(f"/api/jobs/{job['id']}/retry")
-        if response.status_code == 200:
-            break
-    assert response.status_code == 200
+    deadline = time.monotonic() + 10  # 409 "still stopping" until the job's thread has let go
+    while (response := client.post(f"/api/jobs/{job['id']}/retry")).status_code != 200:
+        assert response.status_code == 409 and time.monotonic() < deadline, response.text
+        time.sleep(0.02)
     wait_for_status(client, job["id"], {"completed"})
     assert client.post(f"/api/jobs/{job['id']}/retry").status_code == 409
     assert client.delete(f"/api/jobs/{job['id']}").status_code == 204

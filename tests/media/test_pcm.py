@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.media.pcm import PcmAudio, to_float32, to_int16
+from video_transcriber.media.pcm import PcmAudio, regroup, to_float32, to_int16
 
 
 @pytest.fixture
@@ -62,3 +62,13 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
     empty.write_bytes(b"")
     pcm = PcmAudio(empty)
     assert pcm.num_samples == 0 and len(pcm.read(0, 10)) == 0 and list(pcm.iter_blocks(1)) == []
+
+
+@pytest.mark.parametrize("size", [1, 3, 4, 7, 100])
+def test_regroup_recuts_rows_end_to_end(size: int) -> None:
+    rows = np.arange(20 * 2).reshape(20, 2)
+    arrays = [rows[0:3], rows[3:3], rows[3:11], rows[11:12], rows[12:20]]  # uneven, one empty
+    out = list(regroup(arrays, size))
+    assert all(len(block) == size for block in out[:-1]) and 0 < len(out[-1]) <= size
+    np.testing.assert_array_equal(np.concatenate(out), rows)
+    assert list(regroup([], size)) == []

@@ -43,6 +43,7 @@ from video_transcriber.config import Settings
 from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.service import open_services
 from video_transcriber.jobs.tunable import tuned_settings
+from video_transcriber.uploads.tus import TUS_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ class TusMiddleware:
             if message["type"] == "http.response.start":
                 existing = list(message.get("headers", []))
                 if not any(name.lower() == b"tus-resumable" for name, _ in existing):
-                    existing.append((b"tus-resumable", b"1.0.0"))
+                    existing.append((b"tus-resumable", TUS_VERSION.encode()))
                 message = {**message, "headers": existing}
             await send(message)
 

@@ -40,6 +40,7 @@ from video_transcriber.domain import Chunk, ChunkResult, Segment, SpeechSpan, Tr
 from video_transcriber.engine.cleanup import tidy
 from video_transcriber.engine.coverage import CoverageOptions, missing_speech, splice
 from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder
+from video_transcriber.engine.heap import return_large_buffers
 from video_transcriber.engine.model import is_english_only, load_model
 from video_transcriber.engine.packing import PackOptions, pack, to_retry, unpack, word_count
 from video_transcriber.engine.windows import (
@@ -79,6 +80,7 @@ class ChunkTranscriber:
         self.threads = threads
         self.engine = engine or EngineOptions()
         self.model_name = settings.name
+        return_large_buffers()  # before the model's first allocations (engine.heap)
         self.model = load_model(settings, threads=threads)
         self.decoder = WindowDecoder(self.model)
 

@@ -24,7 +24,7 @@ import onnxruntime
 
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.errors import ModelError
-from video_transcriber.media.pcm import to_float32
+from video_transcriber.media.pcm import regroup, to_float32
 
 FRAME_SAMPLES = 512
 """Samples per scored frame; the only window size Silero supports at 16 kHz."""
@@ -92,23 +92,6 @@ def _frames(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
         yield padded.reshape(1, FRAME_SAMPLES)
 
 
-def _batches(frames: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
-    """Regroup frame arrays into batches of exactly BATCH_FRAMES (the last may be shorter)."""
-    pending: list[np.ndarray] = []
-    count = 0
-    for array in frames:
-        pending.append(array)
-        count += array.shape[0]
-        while count >= BATCH_FRAMES:
-            joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
-            yield joined[:BATCH_FRAMES]
-            rest = joined[BATCH_FRAMES:]
-            pending = [rest] if rest.shape[0] else []
-            count = rest.shape[0]
-    if count:
-        yield np.concatenate(pending) if len(pending) > 1 else pending[0]
-
-
 class SpeechDetector:
     """Scores 16 kHz mono audio, 32 ms at a time, with Silero VAD.
 
@@ -130,7 +113,7 @@ class SpeechDetector:
         h = np.zeros(STATE_SHAPE, dtype=np.float32)
         c = np.zeros(STATE_SHAPE, dtype=np.float32)
         context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
-        for batch in _batches(_frames(blocks)):
+        for batch in regroup(_frames(blocks), BATCH_FRAMES):
             previous_tails = np.concatenate(
                 [context[None, :], batch[:-1, -CONTEXT_SAMPLES:]], axis=0
             )

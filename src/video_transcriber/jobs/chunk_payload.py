@@ -25,7 +25,6 @@ from video_transcriber.domain import (
     Segment,
     SpeechSpan,
     TranscribeOptions,
-    Word,
 )
 from video_transcriber.media.flac import decode_flac, encode_flac
 
@@ -78,13 +77,9 @@ def result_from_reply(reply: Payload) -> ChunkResult:
     if "error" in reply:
         raise error_from_reply(reply["error"])
     data = reply["result"]
-    segments = tuple(
-        Segment(**{**seg, "words": tuple(Word(**word) for word in seg.get("words", ()))})
-        for seg in data["segments"]
-    )
     return ChunkResult(
         chunk_index=int(data["chunk_index"]),
-        segments=segments,
+        segments=tuple(Segment.from_dict(seg) for seg in data["segments"]),
         language=str(data["language"]),
         decode_seconds=float(data["decode_seconds"]),
         redecoded_spans=int(data.get("redecoded_spans", 0)),

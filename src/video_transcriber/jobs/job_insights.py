@@ -94,18 +94,26 @@ class JobInsights:
         if job.status is not JobStatus.COMPLETED:
             return None
         keywords = self.keywords_for(job)
-        with self._sessions() as session:
-            row = session.get(JobInsightsRow, job.id)
-            stored = (row.data, row.fingerprint) if row is not None else (None, None)
-        if stored[0] is not None and stored[1] == fingerprint(keywords, self.emphasis_phrases):
-            try:
-                return Insights.from_dict(stored[0])
-            except (KeyError, TypeError, ValueError):
-                log.warning("stored insights of job %s are malformed; recomputing", job.id)
+        current = self._current(job.id, keywords)
+        if current is not None:
+            return current
         transcript = transcript or self.store.transcript(job.id)
         if transcript is None:
             return None
         return self._compute(job, transcript, keywords)
+
+    def _current(self, job_id: str, keywords: Sequence[str]) -> Insights | None:
+        """The stored insights, if computed with these keywords and emphasis phrases."""
+        with self._sessions() as session:
+            row = session.get(JobInsightsRow, job_id)
+            data, stamp = (row.data, row.fingerprint) if row is not None else (None, None)
+        if data is None or stamp != fingerprint(keywords, self.emphasis_phrases):
+            return None
+        try:
+            return Insights.from_dict(data)
+        except (KeyError, TypeError, ValueError):
+            log.warning("stored insights of job %s are malformed; recomputing", job_id)
+            return None
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -143,17 +151,18 @@ class JobInsights:
     def _refresh(self, job_id: str) -> bool:
         try:
             job = self.store.get(job_id)
-            keywords = self.keywords_for(job)
-            with self._sessions() as session:
-                row = session.get(JobInsightsRow, job_id)
-                current = row is not None and row.fingerprint == fingerprint(
-                    keywords, self.emphasis_phrases
-                )
-            if current:
+            if job.status is not JobStatus.COMPLETED:
                 return False
-            return self.insights_for(job) is not None
+            keywords = self.keywords_for(job)
+            if self._current(job_id, keywords) is not None:
+                return False
+            transcript = self.store.transcript(job_id)
         except JobNotFoundError:
             return False
+        if transcript is None:
+            return False
+        self._compute(job, transcript, keywords)
+        return True
 
     def _compute(
         self, job: Job, transcript: Transcript, keywords: Sequence[str] | None = None

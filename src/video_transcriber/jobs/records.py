@@ -8,7 +8,6 @@ as JSON; every value in them is a plain number or string.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from video_transcriber.domain import (
     Stage,
     TranscribeOptions,
     Transcript,
-    Word,
 )
 from video_transcriber.jobs.job import Job, JobMetrics
 
@@ -133,19 +131,10 @@ def job_from_row(row: JobRow) -> Job:
     )
 
 
-def segment_to_dict(segment: Segment) -> dict[str, Any]:
-    return asdict(segment)
-
-
-def segment_from_dict(data: dict[str, Any]) -> Segment:
-    words = tuple(Word(**word) for word in data.get("words", ()))
-    return Segment(**{**data, "words": words})
-
-
 def chunk_from_row(row: ChunkRow) -> ChunkResult:
     return ChunkResult(
         chunk_index=row.chunk_index,
-        segments=tuple(segment_from_dict(s) for s in row.segments),
+        segments=tuple(Segment.from_dict(s) for s in row.segments),
         language=row.language,
         decode_seconds=row.decode_seconds,
         redecoded_spans=row.redecoded_spans,
@@ -154,7 +143,7 @@ def chunk_from_row(row: ChunkRow) -> ChunkResult:
 
 def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
     return {
-        "segments": [segment_to_dict(s) for s in transcript.segments],
+        "segments": [s.to_dict() for s in transcript.segments],
         "language": transcript.language,
         "duration": transcript.duration,
         "model": transcript.model,
@@ -165,7 +154,7 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
 
 def transcript_from_dict(data: dict[str, Any]) -> Transcript:
     return Transcript(
-        segments=[segment_from_dict(s) for s in data["segments"]],
+        segments=[Segment.from_dict(s) for s in data["segments"]],
         language=data["language"],
         duration=data["duration"],
         model=data.get("model", ""),

@@ -36,8 +36,6 @@ from video_transcriber.jobs.records import (
     TranscriptRow,
     chunk_from_row,
     job_from_row,
-    segment_from_dict,
-    segment_to_dict,
     transcript_from_dict,
     transcript_to_dict,
     utcnow,
@@ -279,7 +277,7 @@ class JobStore:
                     language=result.language,
                     decode_seconds=result.decode_seconds,
                     redecoded_spans=result.redecoded_spans,
-                    segments=[segment_to_dict(s) for s in result.segments],
+                    segments=[s.to_dict() for s in result.segments],
                 )
             )
             return True
@@ -311,7 +309,7 @@ class JobStore:
                 raise LookupError(f"The transcript has {len(segments)} segments (0 to n-1).")
             segments[index] = {**segments[index], "text": text, "words": []}
             row.data = {**row.data, "segments": segments}
-            return segment_from_dict(segments[index])
+            return Segment.from_dict(segments[index])
 
 
 def _known_run_metrics(metrics: JobMetrics) -> dict[str, Any]:

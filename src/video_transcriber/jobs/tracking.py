@@ -21,7 +21,6 @@ from video_transcriber.domain import ChunkResult, Progress, Stage, Transcript
 from video_transcriber.errors import CancelledError
 from video_transcriber.jobs.events import EventBus, JobEvent
 from video_transcriber.jobs.job import JobMetrics
-from video_transcriber.jobs.records import segment_to_dict
 from video_transcriber.jobs.store import JobStore
 
 PROGRESS_INTERVAL = 0.5
@@ -139,6 +138,6 @@ def segments_event(job_id: str, result: ChunkResult) -> JobEvent:
         "segments",
         {
             "chunk_index": result.chunk_index,
-            "segments": [segment_to_dict(s) for s in result.segments],
+            "segments": [s.to_dict() for s in result.segments],
         },
     )

@@ -46,7 +46,7 @@ from av.container import InputContainer
 
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.errors import CorruptMediaError
-from video_transcriber.media.pcm import PcmAudio, to_int16
+from video_transcriber.media.pcm import PcmAudio, regroup, to_int16
 from video_transcriber.media.probe import audio_stream, no_audio_in, open_media, stream_duration
 
 _GAP_SECONDS = 0.1
@@ -155,19 +155,9 @@ def _resampled(
 
 
 def _blocked(chunks: Iterator[np.ndarray], block_samples: int) -> Iterator[np.ndarray]:
-    """Re-cut arbitrary arrays into `block_samples`-long blocks (the last may be shorter)."""
-    pending: list[np.ndarray] = []
-    held = 0
-    for chunk in chunks:
-        pending.append(chunk)
-        held += len(chunk)
-        while held >= block_samples:
-            joined = np.concatenate(pending)
-            block, rest = joined[:block_samples], joined[block_samples:]
-            pending, held = ([rest], len(rest)) if len(rest) else ([], 0)
-            yield np.clip(block, -1.0, 1.0, dtype=np.float32)
-    if held:
-        block = np.concatenate(pending)
+    """Re-cut arbitrary arrays into `block_samples`-long blocks (the last may be shorter),
+    clipped to [-1, 1]."""
+    for block in regroup(chunks, block_samples):
         yield np.clip(block, -1.0, 1.0, dtype=np.float32)
 
 

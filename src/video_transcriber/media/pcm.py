@@ -8,7 +8,7 @@ and no file handle outlives a call (safe across `fork`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,23 @@ from video_transcriber.domain import SAMPLE_RATE
 
 _DTYPE = np.dtype("<i2")
 _SCALE = 32768.0
+
+
+def regroup(arrays: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
+    """The rows of `arrays`, end to end, re-cut into arrays of `size` rows (the last may be
+    shorter): decoded frames into fixed blocks, VAD frames into fixed batches."""
+    pending: list[np.ndarray] = []
+    held = 0
+    for array in arrays:
+        pending.append(array)
+        held += array.shape[0]
+        while held >= size:
+            joined = np.concatenate(pending) if len(pending) > 1 else pending[0]
+            rest = joined[size:]
+            pending, held = ([rest], rest.shape[0]) if rest.shape[0] else ([], 0)
+            yield joined[:size]
+    if held:
+        yield np.concatenate(pending) if len(pending) > 1 else pending[0]
 
 
 def to_int16(samples: np.ndarray) -> np.ndarray:

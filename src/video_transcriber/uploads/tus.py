@@ -34,6 +34,17 @@ from video_transcriber.errors import (
     UploadTooLargeError,
 )
 
+TUS_VERSION = "1.0.0"
+"""The tus protocol version spoken (the `Tus-Resumable` header on every `/files` response)."""
+TUS_EXTENSIONS = (
+    "creation",
+    "creation-with-upload",
+    "creation-defer-length",
+    "termination",
+    "concatenation",
+    "expiration",
+)
+
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 MAX_METADATA_CHARS = 4096

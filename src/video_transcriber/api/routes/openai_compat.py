@@ -55,7 +55,9 @@ ALIASES = frozenset({"whisper-1"})
 RESPONSE_FORMATS = ("json", "text", "srt", "vtt", "verbose_json")
 GRANULARITIES = frozenset({"segment", "word"})
 RECHECK_SECONDS = 2.0
-"""While waiting for the job: how often to re-read it and check the client is still there."""
+"""While waiting for the job: re-read it at least this often (a status event may be dropped)."""
+DISCONNECT_CHECK_SECONDS = 0.5
+"""While waiting for the job: how often to check the client is still there."""
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _STARTED = int(time.time())
 
@@ -246,21 +248,28 @@ async def _queue(
 async def _wait(
     request: Request, job_id: str, owner: str, store: JobStore, bus: EventBus, manager: JobManager
 ) -> Job | None:
-    """The job once it is final, or None if the client hung up (the job is then cancelled)."""
+    """The job once it is final, or None if the client hung up (the job is then cancelled).
+
+    The job is read again on each status event (progress and segment events cannot end it) and
+    every `RECHECK_SECONDS`; a hang-up is noticed within `DISCONNECT_CHECK_SECONDS` however busy
+    the job's event stream is."""
+    loop = asyncio.get_running_loop()
     with bus.subscribe(job_id) as queue:
-        while True:
-            job = await run_in_threadpool(store.get, job_id)
-            if job.status.is_final:
-                return job
-            try:
-                await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
-                continue
-            except TimeoutError:
-                pass
+        job = await run_in_threadpool(store.get, job_id)
+        read_at = loop.time()
+        while not job.status.is_final:
+            with contextlib.suppress(TimeoutError):
+                event = await asyncio.wait_for(queue.get(), timeout=DISCONNECT_CHECK_SECONDS)
+                if event.kind == "status":
+                    read_at = -RECHECK_SECONDS  # read it now
             if await request.is_disconnected():
                 with contextlib.suppress(VideoTranscriberError):  # finished or deleted meanwhile
                     await run_in_threadpool(lambda: manager.cancel(job_id, owner=owner))
                 return None
+            if loop.time() - read_at >= RECHECK_SECONDS:
+                job = await run_in_threadpool(store.get, job_id)
+                read_at = loop.time()
+        return job
 
 
 async def _result(job: Job, params: _Params, store: JobStore) -> Response:

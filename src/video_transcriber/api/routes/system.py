@@ -10,16 +10,7 @@ from video_transcriber import __version__
 from video_transcriber.api.deps import SettingsDep, StoreDep
 from video_transcriber.api.schemas import KNOWN_MODELS, Health, ServiceConfig, TranscriptFormat
 from video_transcriber.api.security import KeyRing
-
-TUS_VERSION = "1.0.0"
-TUS_EXTENSIONS = [
-    "creation",
-    "creation-with-upload",
-    "creation-defer-length",
-    "termination",
-    "concatenation",
-    "expiration",
-]
+from video_transcriber.uploads.tus import TUS_EXTENSIONS, TUS_VERSION
 
 router = APIRouter(tags=["system"])
 
@@ -38,7 +29,7 @@ def service_config(settings: SettingsDep) -> ServiceConfig:
     return ServiceConfig(
         tus_endpoint="/files/",
         tus_version=TUS_VERSION,
-        tus_extensions=TUS_EXTENSIONS,
+        tus_extensions=list(TUS_EXTENSIONS),
         chunk_size_bytes=service.tus_chunk_bytes,
         max_upload_bytes=service.max_upload_bytes,
         upload_expiry_seconds=service.upload_expiry_hours * 3600,

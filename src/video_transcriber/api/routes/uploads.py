@@ -20,11 +20,12 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from video_transcriber.api.deps import OwnerDep, SettingsDep, UploadsDep
-from video_transcriber.api.routes.system import TUS_EXTENSIONS, TUS_VERSION
 from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.api.streaming import declared_length, stream_body
 from video_transcriber.errors import UploadError, UploadOffsetError, UploadTooLargeError
 from video_transcriber.uploads.tus import (
+    TUS_EXTENSIONS,
+    TUS_VERSION,
     TusStore,
     UploadInfo,
     encode_metadata,
@@ -99,7 +100,6 @@ def tus_options(settings: SettingsDep) -> Response:
             "Tus-Version": TUS_VERSION,
             "Tus-Extension": ",".join(TUS_EXTENSIONS),
             "Tus-Max-Size": str(settings.service.max_upload_bytes),
-            "Tus-Resumable": TUS_VERSION,
         },
     )
 
@@ -155,7 +155,6 @@ def _creation_length(upload_length: str | None, defer: str | None) -> int | None
 def _created(request: Request, info: UploadInfo) -> Response:
     headers = {
         "Location": str(request.url_for("tus_head", upload_id=info.id)),
-        "Tus-Resumable": TUS_VERSION,
         "Upload-Expires": _expires(info),
     }
     if info.offset:
@@ -174,7 +173,6 @@ def tus_head(
     _check_version(tus_resumable)
     info = uploads.get(upload_id, owner)
     headers = {
-        "Tus-Resumable": TUS_VERSION,
         "Upload-Offset": str(info.offset),
         "Cache-Control": "no-store",
         "Upload-Expires": _expires(info),
@@ -219,7 +217,6 @@ async def tus_patch(
     return Response(
         status_code=204,
         headers={
-            "Tus-Resumable": TUS_VERSION,
             "Upload-Offset": str(info.offset),
             "Upload-Expires": _expires(info),
         },
@@ -273,4 +270,4 @@ async def tus_delete(
     _check_version(tus_resumable)
     async with _locks.hold(upload_id):
         await run_in_threadpool(uploads.delete, upload_id, owner)
-    return Response(status_code=204, headers={"Tus-Resumable": TUS_VERSION})
+    return Response(status_code=204)
