@@ -25,9 +25,10 @@ MODEL_MEMORY_BYTES: dict[str, int] = {
 """Approximate RSS of one worker at int8, by model family (matched as a word in the model name,
 first match in this order, so `distil-large-v3` and `large-v3-turbo` count as the lighter
 distilled / 4-decoder-layer models, not as `large`). tiny is measured: a worker's peak RSS is
-420-440 MB decoding 4 windows at beam 5 (model ~145 MB once loaded, the rest CTranslate2's
-working memory, which it keeps cached; bench/run_all.py, 10- and 60-minute lectures). The
-others are scaled from it and rougher."""
+315-382 MB decoding 4 windows at beam 5 on 10- and 60-minute lectures (model ~145 MB once
+loaded, ~250 MB while loading, the rest decoding buffers; was 420-440 MB before word alignment
+went window by window and `engine.heap`), kept at 450 MB for headroom. The others are scaled
+from it and rougher."""
 
 UNKNOWN_MODEL_BYTES = MODEL_MEMORY_BYTES["large"]
 """A name we cannot place is assumed to be as large as the largest model: better too few

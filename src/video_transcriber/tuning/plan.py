@@ -37,15 +37,17 @@ CHUNKS_PER_MEDIA = 6
 """Media is cut into about this many chunks (more once chunks reach `MAX_CHUNK_SECONDS`). The count
 does not depend on the number of workers, so the same file is cut the same way (and gives the
 same text) with 1 or 16 workers. Measured on a 10-minute lecture with 2 workers: 8 chunks of
-~76 s cost about one extra encoder pass per chunk against 6 of ~100 s, for no better balance."""
+~76 s cost about one extra encoder pass per chunk against 6 of ~100 s, for no better balance; since
+the encoder sees only a window's audio (session 3), 6, 8, 10 and 15 chunks were within the noise
+of one another (9.5-12 s), so 6 stays."""
 MIN_CHUNK_SECONDS = 60.0
-"""Shortest planned chunk for long media: each chunk ends in a part-filled 24 s decode window,
-so shorter chunks waste encoder passes."""
+"""Shortest planned chunk for long media: each chunk ends in a part-filled 22 s decode window,
+and each chunk is a hand-over to a worker and a checkpoint, so shorter chunks buy nothing."""
 MAX_CHUNK_SECONDS = 150.0
 """Longest planned chunk. Measured (bench/run_all.py): with chunks growing to 600 s a worker held
 ~75 MB more, and peak RSS of a 60-minute lecture was 1117 MB against 735 MB for 10 minutes; at
 <= 150 s, peak memory no longer grows with duration. The seed's ~450 s chunks for a 1 h video
-bought nothing in speed (a chunk is only a work unit; decoding happens in 24 s windows)."""
+bought nothing in speed (a chunk is only a work unit; decoding happens in 22 s windows)."""
 SHORT_CHUNK_SECONDS = 30.0
 """Short media is split into chunks of at least one Whisper window (30 s)."""
 DEFAULT_CHUNK_SECONDS = 120.0
