@@ -69,7 +69,7 @@ bench-quick: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
+	$(BIN)/mypy src tests bench
 
 format: install
 	$(BIN)/ruff format src tests bench

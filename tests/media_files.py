@@ -64,8 +64,8 @@ def write_mp4(path: Path, *, seconds: float = 2.0, audio: bool = True, video: bo
             samples = (0.2 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
             for start in range(0, samples.size, 1024):
                 block = samples[start : start + 1024].reshape(1, -1)
-                frame = av.AudioFrame.from_ndarray(block, format="flt", layout="mono")
-                frame.sample_rate = rate
-                container.mux(astream.encode(frame))
+                sound = av.AudioFrame.from_ndarray(block, format="flt", layout="mono")
+                sound.sample_rate = rate
+                container.mux(astream.encode(sound))
             container.mux(astream.encode(None))
     return path

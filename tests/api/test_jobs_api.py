@@ -7,7 +7,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -223,7 +223,7 @@ def test_multipart_over_the_cap_is_413_and_leaves_nothing(
     response = client.post("/api/jobs", files={"file": ("big.wav", big.read_bytes())})
     assert response.status_code == 413 and "limit" in response.json()["detail"]
 
-    def chunked():  # no Content-Length: the cap is enforced while streaming
+    def chunked() -> Iterator[bytes]:  # no Content-Length: the cap is enforced while streaming
         boundary = "b0undary"
         yield (
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n'

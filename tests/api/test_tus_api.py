@@ -7,6 +7,7 @@ import base64
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,7 +31,7 @@ def create(client: TestClient, length: int | None, **headers: str) -> str:
     return location.removeprefix("http://testserver")
 
 
-def patch(client: TestClient, url: str, offset: int, data: bytes) -> TestClient:
+def patch(client: TestClient, url: str, offset: int, data: bytes) -> Any:  # httpx's or httpx2's
     return client.patch(url, content=data, headers={**OCTET, "Upload-Offset": str(offset)})
 
 
@@ -125,7 +126,7 @@ def test_termination(client: TestClient, data_dir: Path) -> None:
 def test_parallel_parts_concatenate_into_a_job(client: TestClient, wav: Path) -> None:
     data = wav.read_bytes()
     pieces = [data[i : i + 30_000] for i in range(0, len(data), 30_000)]
-    urls = []
+    urls: list[str] = []
     for piece in reversed(pieces):  # upload order does not matter, the final list does
         url = create(client, len(piece), **{"Upload-Concat": "partial"})
         assert client.head(url, headers=TUS).headers["upload-concat"] == "partial"

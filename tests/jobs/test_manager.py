@@ -21,6 +21,8 @@ from video_transcriber.jobs.records import JobRow
 from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.jobs.store import JobStore
 
+MakeManager = Callable[..., tuple[JobManager, FakeRunner]]
+
 
 @pytest.fixture
 def layout(tmp_path: Path) -> DataLayout:
@@ -82,7 +84,9 @@ def wait_for_starts(store: JobStore, job_id: str, starts: int, timeout: float = 
     return job
 
 
-def test_runs_a_job_to_completion(make_manager, store, layout) -> None:
+def test_runs_a_job_to_completion(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     manager, _ = make_manager()
     job = add_job(store, layout, seconds=4.0)
     manager.submit(job.id)
@@ -96,7 +100,9 @@ def test_runs_a_job_to_completion(make_manager, store, layout) -> None:
     assert not layout.work_dir(job.id).exists()
 
 
-def test_resume_transcribes_only_missing_chunks(make_manager, store, layout) -> None:
+def test_resume_transcribes_only_missing_chunks(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     first, _ = make_manager()
     job = add_job(store, layout, seconds=5.0)
     store.transition(job.id, JobStatus.RUNNING)  # as a process that died mid-job left it
@@ -115,7 +121,7 @@ def test_resume_transcribes_only_missing_chunks(make_manager, store, layout) -> 
 
 
 def test_cancel_stops_a_running_job_and_retry_keeps_finished_chunks(
-    make_manager, store, layout
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
 ) -> None:
     gate = threading.Event()
     manager, runner = make_manager(FakeRunner(gate=gate))
@@ -137,7 +143,9 @@ def test_cancel_stops_a_running_job_and_retry_keeps_finished_chunks(
     assert done.metrics.chunk_runs == 4, runner.transcribed  # chunk 0 started in both runs
 
 
-def test_chunk_in_flight_at_shutdown_counts_again_when_rerun(make_manager, store, layout) -> None:
+def test_chunk_in_flight_at_shutdown_counts_again_when_rerun(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     first, held = make_manager(FakeRunner(gate=threading.Event()))
     job = add_job(store, layout, seconds=3.0)
     first.submit(job.id)
@@ -153,7 +161,9 @@ def test_chunk_in_flight_at_shutdown_counts_again_when_rerun(make_manager, store
     assert done.metrics.chunk_runs == 4  # chunk 0 once when cut short, once more when redone
 
 
-def test_cancel_a_queued_job_never_runs_it(make_manager, store, layout) -> None:
+def test_cancel_a_queued_job_never_runs_it(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     gate = threading.Event()
     manager, runner = make_manager(FakeRunner(gate=gate), running=1)
     first, second = add_job(store, layout), add_job(store, layout)
@@ -169,7 +179,9 @@ def test_cancel_a_queued_job_never_runs_it(make_manager, store, layout) -> None:
     assert all(job_id == first.id for job_id, _ in runner.transcribed)
 
 
-def test_media_errors_fail_the_job_with_their_message(make_manager, store, layout) -> None:
+def test_media_errors_fail_the_job_with_their_message(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     error = NoAudioStreamError("This video has no sound track; export it with audio.")
     manager, _ = make_manager(FakeRunner(fail_with=error))
     job = add_job(store, layout)
@@ -178,7 +190,9 @@ def test_media_errors_fail_the_job_with_their_message(make_manager, store, layou
     assert failed.error == str(error)
 
 
-def test_unexpected_errors_fail_with_a_sentence(make_manager, store, layout) -> None:
+def test_unexpected_errors_fail_with_a_sentence(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     manager, _ = make_manager(FakeRunner(fail_with=RuntimeError("boom")))
     job = add_job(store, layout)
     manager.submit(job.id)
@@ -187,7 +201,9 @@ def test_unexpected_errors_fail_with_a_sentence(make_manager, store, layout) -> 
     assert "RuntimeError: boom" in failed.error and "Retry the job" in failed.error
 
 
-def test_delete_removes_every_file_even_while_running(make_manager, store, layout) -> None:
+def test_delete_removes_every_file_even_while_running(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     gate = threading.Event()
     manager, _ = make_manager(FakeRunner(gate=gate))
     job = add_job(store, layout)
@@ -205,7 +221,7 @@ def test_delete_removes_every_file_even_while_running(make_manager, store, layou
 
 
 def test_shutdown_leaves_running_jobs_running_for_the_next_start(
-    make_manager, store, layout
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
 ) -> None:
     gate = threading.Event()
     manager, _ = make_manager(FakeRunner(gate=gate))
@@ -219,7 +235,9 @@ def test_shutdown_leaves_running_jobs_running_for_the_next_start(
     wait(store, job.id, JobStatus.COMPLETED)
 
 
-def test_options_reach_the_runner(make_manager, store, layout) -> None:
+def test_options_reach_the_runner(
+    make_manager: MakeManager, store: JobStore, layout: DataLayout
+) -> None:
     seen: list[TranscribeOptions] = []
 
     class Recording(FakeRunner):

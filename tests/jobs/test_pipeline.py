@@ -122,8 +122,8 @@ def test_pipeline_progress_checkpoints_and_resume(lecture: LectureInfo, tmp_path
     percents = [p.percent for p in progress if p.stage == Stage.TRANSCRIBING]
     assert percents == sorted(percents) and percents[-1] == 100.0
     assert progress[-2].chunks_done == progress[-2].chunks_total == chunks
-    starts = [s.start for s in transcript.segments]
-    assert starts == sorted(starts)
+    segment_starts = [s.start for s in transcript.segments]
+    assert segment_starts == sorted(segment_starts)
     assert all(0 <= s.start <= s.end <= transcript.duration for s in transcript.segments)
     assert abs(transcript.duration - lecture.duration) < 0.1
     # every clip is covered by some speech span

@@ -31,7 +31,7 @@ class FakePool:
         self.workers, self.threads = plan.workers, plan.threads_per_worker
         self.closed = threading.Event()
 
-    def run(self, job_id: str, tasks: Any) -> Any:
+    def run(self, job_id: str, tasks: Any, *, on_start: Any = None) -> Any:
         raise AssertionError("not used")
 
     def cancel(self, job_id: str) -> None:
