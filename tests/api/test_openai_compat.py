@@ -4,6 +4,7 @@ and the job it leaves in the caller's history."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from openai import OpenAI
 
 from tests.api.conftest import LiveServer
-from video_transcriber.evaluation.corpus import Clip
+from video_transcriber.evaluation.corpus import Clip, english_utterances
+from video_transcriber.evaluation.lecture import build_lecture
 from video_transcriber.evaluation.wer import normalize, word_error_rate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
@@ -178,3 +180,33 @@ def test_transcriptions_are_jobs_in_the_callers_history(
         metrics = http.get("/metrics").text
     assert 'video_transcriber_jobs{status="completed"}' in metrics
     assert 'video_transcriber_upload_bytes_total{kind="openai"}' in metrics
+
+
+def test_a_client_that_hangs_up_cancels_its_transcription(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    """The request is the job's only consumer: when it goes away the work stops."""
+    lecture = build_lecture(
+        english_utterances(),
+        target_seconds=240,
+        out=tmp_path / "long talk.wav",
+        video=False,
+        container="wav",
+    )
+    auth = {"Authorization": f"Bearer {KEY}"}
+    impatient = httpx.Client(base_url=server.url, headers=auth, timeout=3.0)
+    with impatient as http, pytest.raises(httpx.ReadTimeout):
+        http.post(  # gives up after 3 s, long before 4 minutes of speech are transcribed
+            "/v1/audio/transcriptions",
+            files={"file": (lecture.path.name, lecture.path.read_bytes())},
+            data={"model": "whisper-1"},
+        )
+    deadline = time.monotonic() + 30
+    with server.client(headers=auth) as http:
+        while True:
+            jobs = http.get("/api/jobs", params={"q": "long talk"}).json()["items"]
+            if jobs and jobs[0]["status"] == "cancelled":
+                break
+            assert time.monotonic() < deadline, jobs
+            time.sleep(0.2)
+        assert http.get("/healthz").status_code == 200
