@@ -256,19 +256,18 @@ async def _wait(
     loop = asyncio.get_running_loop()
     with bus.subscribe(job_id) as queue:
         job = await run_in_threadpool(store.get, job_id)
-        read_at = loop.time()
+        read_at, status_changed = loop.time(), False
         while not job.status.is_final:
             with contextlib.suppress(TimeoutError):
                 event = await asyncio.wait_for(queue.get(), timeout=DISCONNECT_CHECK_SECONDS)
-                if event.kind == "status":
-                    read_at = -RECHECK_SECONDS  # read it now
+                status_changed = status_changed or event.kind == "status"
             if await request.is_disconnected():
                 with contextlib.suppress(VideoTranscriberError):  # finished or deleted meanwhile
                     await run_in_threadpool(lambda: manager.cancel(job_id, owner=owner))
                 return None
-            if loop.time() - read_at >= RECHECK_SECONDS:
+            if status_changed or loop.time() - read_at >= RECHECK_SECONDS:
                 job = await run_in_threadpool(store.get, job_id)
-                read_at = loop.time()
+                read_at, status_changed = loop.time(), False
         return job
 
 
