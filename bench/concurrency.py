@@ -35,9 +35,9 @@ from typing import Any
 import httpx
 
 from harness import save_results
-from server import Server
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
+from video_transcriber.server_process import ServerProcess
 
 SEED = 7
 WARM_UP_SECONDS = 8.0
@@ -75,7 +75,7 @@ def wait_completed(http: httpx.Client, job_id: str, timeout: float) -> dict[str,
     raise RuntimeError(f"job {job_id} not completed after {timeout:.0f} s")
 
 
-def run_jobs(server: Server, path: Path, copies: int, timeout: float) -> dict[str, Any]:
+def run_jobs(server: ServerProcess, path: Path, copies: int, timeout: float) -> dict[str, Any]:
     """Submit `copies` of `path` at once; wall time from the first submit to the last completion."""
 
     def one(index: int) -> dict[str, Any]:
@@ -110,12 +110,12 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=3, help="jobs submitted at once")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="vt-bench-concurrency-"))
-    server: Server | None = None
+    server: ServerProcess | None = None
     timeout = max(600.0, 20 * args.seconds * args.copies)
     try:
         info = build(args.seconds, tmp / "lecture.mp4")
         warm = build(WARM_UP_SECONDS, tmp / "warm-up.mp4")
-        server = Server(tmp / "data").start()
+        server = ServerProcess(tmp / "data").start()
         print(f"server at {server.url}; warming up ...", file=sys.stderr, flush=True)
         run_jobs(server, warm.path, 1, timeout)
         print("single job ...", file=sys.stderr, flush=True)

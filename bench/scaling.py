@@ -23,7 +23,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -31,9 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from harness import save_results
+from video_transcriber.server_process import cli_path
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).with_name("video-transcriber")
+CLI = cli_path()
 
 
 def _env(redis_url: str, queue: str) -> dict[str, str]:

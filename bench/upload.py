@@ -36,7 +36,7 @@ import psutil
 from tusclient.client import TusClient
 
 from harness import save_results, tree_rss
-from server import Server
+from video_transcriber.server_process import ServerProcess
 
 MB = 1024**2
 GIB = 1024**3
@@ -104,7 +104,7 @@ def time_dd(source: Path, target: Path) -> float:
     return seconds
 
 
-def upload(server: Server, source: Path, chunk: int) -> dict[str, Any]:
+def upload(server: ServerProcess, source: Path, chunk: int) -> dict[str, Any]:
     size = source.stat().st_size
     sampler = RssSampler(server.pid)
     rss_before, tree_before = sampler.read()
@@ -139,7 +139,7 @@ def main() -> None:
     size = int(args.gib * GIB)
     chunk = int(args.chunk_mb * MB)
     tmp = Path(tempfile.mkdtemp(prefix="vt-bench-upload-"))
-    server: Server | None = None
+    server: ServerProcess | None = None
     try:
         source = tmp / "random.bin"
         print(f"writing {size / MB:.0f} MB of random bytes to {tmp} ...", file=sys.stderr)
@@ -147,7 +147,7 @@ def main() -> None:
         print("dd ...", file=sys.stderr, flush=True)
         dd_seconds = time_dd(source, tmp / "dd.out")
         env = {"VT_SERVICE__MAX_UPLOAD_BYTES": str(size + GIB)}
-        server = Server(tmp / "data", env).start()
+        server = ServerProcess(tmp / "data", env).start()
         print(f"tus upload to {server.url} ...", file=sys.stderr, flush=True)
         tus = upload(server, source, chunk)
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -19,8 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from video_transcriber.server_process import cli_path
+
 REPO = Path(__file__).resolve().parents[1]
-CLI = Path(sys.executable).with_name("video-transcriber")
+CLI = cli_path()
 WORKER_START_TIMEOUT = 90.0
 VISIBILITY_TIMEOUT = 20.0
 """Seconds before a chunk held by a worker killed whole goes to another worker (tests only)."""

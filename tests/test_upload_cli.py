@@ -13,10 +13,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.conftest import CLI, REPO, LiveServer, free_port
+from tests.api.conftest import REPO, LiveServer
 from video_transcriber.client import ServiceClient, UploadState, upload_file
 from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.evaluation.wer import normalize
+from video_transcriber.server_process import cli_path, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -44,7 +45,7 @@ def run_cli(
     *args: str | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(CLI), "upload", *map(str, args)],
+        [str(cli_path()), "upload", *map(str, args)],
         cwd=REPO,
         env={**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "200", **(env or {})},
         capture_output=True,
