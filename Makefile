@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test bench bench-quick lint format clean system-deps web-assets
+.PHONY: install run test bench bench-quick lint format clean system-deps web-assets bytecode
 
 VENDOR_DIR := src/video_transcriber/web/static/vendor
 ## Files under node_modules/ the app serves as /static/vendor/<file name>
@@ -25,12 +25,18 @@ VENDOR_SOURCES := \
 	swagger-ui-dist/favicon-32x32.png \
 	redoc/bundles/redoc.standalone.js
 
-install: $(VENV)/.installed web-assets
+install: $(VENV)/.installed web-assets bytecode
+
+## Byte-compiled modules, so no process (the CLI, the server, each warm worker) compiles the package
+## from source at start-up: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
+## Python never writes them. Cheap when nothing changed (compileall compares timestamps).
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q src
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --python $(BIN)/python --quiet -e '.[dev]'
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[dev]'
 	touch $@
 
 ## The browser libraries from npm (pinned by package-lock.json), copied where the app serves them:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -210,7 +211,7 @@ def main() -> None:
         "targets": targets(rows, rss),
     }
     out = save_results("results", results)
-    print_table(results, Console())
+    print_table(results, Console(width=max(140, shutil.get_terminal_size().columns)))
     print(f"results: {out}")
 
 
