@@ -37,7 +37,7 @@ import httpx
 from harness import save_results
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
-from video_transcriber.server_process import ServerProcess
+from video_transcriber.service_processes import ServerProcess
 
 SEED = 7
 WARM_UP_SECONDS = 8.0

@@ -21,8 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import subprocess
 import tempfile
 import time
 import uuid
@@ -30,10 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import save_results
-from video_transcriber.server_process import cli_path
-
-REPO = Path(__file__).resolve().parents[1]
-CLI = cli_path()
+from video_transcriber.service_processes import WorkerProcess
 
 
 def _env(redis_url: str, queue: str) -> dict[str, str]:
@@ -44,25 +39,6 @@ def _env(redis_url: str, queue: str) -> dict[str, str]:
         "VT_CELERY__QUEUE": queue,
         "VT_CELERY__POLL_SECONDS": "0.05",
     }
-
-
-def _start_worker(env: dict[str, str], processes: int, threads: int, log: Path) -> Any:
-    command = [str(CLI), "worker", "--workers", str(processes), "--threads", str(threads)]
-    command += ["--hostname", f"bench-{uuid.uuid4().hex[:6]}@%h"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 120
-    while log.read_text(errors="replace").count("model loaded") < processes:
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit(f"worker did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.2)
-    return process
 
 
 def _run(lecture: Path, executor: Any, chunk_seconds: float, work: Path) -> dict[str, Any]:
@@ -96,14 +72,12 @@ def _celery(lecture: Path, env: dict[str, str], shape: tuple[int, int], args: An
 
     processes, threads = shape
     os.environ.update(env)
-    with tempfile.TemporaryDirectory(prefix="vt-scaling-") as tmp:
-        worker = _start_worker(env, processes, threads, Path(tmp) / "worker.log")
-        try:
-            with CeleryExecutor(Settings()) as executor:
-                return _run(lecture, executor, args.chunk_seconds, Path(tmp) / "work")
-        finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
+    with (
+        tempfile.TemporaryDirectory(prefix="vt-scaling-") as tmp,
+        WorkerProcess(Path(tmp), env, processes=processes, threads=threads),
+        CeleryExecutor(Settings()) as executor,
+    ):
+        return _run(lecture, executor, args.chunk_seconds, Path(tmp) / "work")
 
 
 def _local(lecture: Path, processes: int, args: Any) -> dict:

@@ -36,7 +36,7 @@ import psutil
 from tusclient.client import TusClient
 
 from harness import save_results, tree_rss
-from video_transcriber.server_process import ServerProcess
+from video_transcriber.service_processes import ServerProcess
 
 MB = 1024**2
 GIB = 1024**3

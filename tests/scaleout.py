@@ -8,9 +8,6 @@ run; on CI (`CI=true`) `tests/conftest.py` turns such a skip into a failure.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from video_transcriber.server_process import cli_path
+from video_transcriber.service_processes import WorkerProcess
 
 REPO = Path(__file__).resolve().parents[1]
-CLI = cli_path()
-WORKER_START_TIMEOUT = 90.0
 VISIBILITY_TIMEOUT = 20.0
 """Seconds before a chunk held by a worker killed whole goes to another worker (tests only)."""
 
@@ -51,78 +46,31 @@ def celery_env(redis_url: str, queue: str) -> dict[str, str]:
 
 
 @dataclass
-class CeleryWorker:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-@dataclass
 class WorkerFleet:
     """`video-transcriber worker` subprocesses (one process, one thread each), each in its own
     process group so `kill()` takes down the Celery main process and its pool child together."""
 
     env: dict[str, str]
     log_dir: Path
-    workers: list[CeleryWorker] = field(default_factory=list)
+    workers: list[WorkerProcess] = field(default_factory=list)
 
-    def ensure(self, count: int) -> list[CeleryWorker]:
+    def ensure(self, count: int) -> list[WorkerProcess]:
         """Start workers until `count` are alive; wait until each says it is ready."""
         self.workers = [worker for worker in self.workers if worker.alive()]
-        fresh = [self._start() for _ in range(count - len(self.workers))]
+        fresh = [
+            WorkerProcess(self.log_dir, self.env, cwd=REPO)
+            for _ in range(count - len(self.workers))
+        ]
         for worker in fresh:
-            self._wait_ready(worker)
+            worker.start()
         self.workers += fresh
         return self.workers
 
-    def _start(self) -> CeleryWorker:
-        name = f"w{uuid.uuid4().hex[:6]}@vt-test"
-        log = self.log_dir / f"{name.split('@')[0]}.log"
-        command = [str(CLI), "worker", "--workers", "1", "--threads", "1"]
-        command += ["--hostname", name, "--log-level", "info"]
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                command,
-                cwd=REPO,
-                env={**os.environ, **self.env},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        return CeleryWorker(name, process, log)
-
-    def _wait_ready(self, worker: CeleryWorker) -> None:
-        deadline = time.monotonic() + WORKER_START_TIMEOUT
-        while time.monotonic() < deadline:
-            output = worker.output()
-            if f"{worker.name} ready." in output and "model loaded" in output:
-                return
-            if not worker.alive():
-                raise AssertionError(f"worker exited early:\n{output}")
-            time.sleep(0.2)
-        raise AssertionError(f"worker did not become ready:\n{worker.output()}")
-
-    def kill(self, worker: CeleryWorker) -> None:
-        """SIGKILL the whole worker (main process and pool child), as a crashed machine."""
-        os.killpg(worker.process.pid, signal.SIGKILL)
-        worker.process.wait(timeout=30)
-
     def stop(self) -> None:
         for worker in self.workers:
-            if worker.alive():
-                os.killpg(worker.process.pid, signal.SIGTERM)
+            worker.terminate()
         for worker in self.workers:
-            try:
-                worker.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.process.pid, signal.SIGKILL)
-                worker.process.wait()
+            worker.stop()
         self.workers.clear()
 
 

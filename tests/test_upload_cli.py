@@ -17,7 +17,7 @@ from tests.api.conftest import REPO, LiveServer
 from video_transcriber.client import ServiceClient, UploadState, upload_file
 from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.evaluation.wer import normalize
-from video_transcriber.server_process import cli_path, free_port
+from video_transcriber.service_processes import cli_path, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

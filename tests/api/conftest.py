@@ -21,7 +21,7 @@ from tests.fakes import FakeRunner
 from tests.media_files import write_wav
 from video_transcriber.api.app import create_app
 from video_transcriber.config import ServiceSettings, Settings
-from video_transcriber.server_process import ServerProcess
+from video_transcriber.service_processes import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -120,7 +120,7 @@ def test_a_worker_killed_mid_chunk_loses_and_duplicates_nothing(
     def on_chunk(result: ChunkResult) -> None:
         arrived.append(result.chunk_index)
         if len(arrived) == 1:  # both workers now hold a chunk each (prefetch 1)
-            celery_fleet.kill(victim)
+            victim.kill()  # the whole worker (main process and pool child), as a crashed machine
 
     job_id = "killed-worker"
     remote = _transcribe(lecture, executor, tmp_path / "work", on_chunk=on_chunk, job_id=job_id)
