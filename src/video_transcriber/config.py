@@ -56,6 +56,12 @@ class VadSettings(BaseModel):
     """Each speech span is widened by this much on both sides so word edges are not clipped."""
     min_speech_ms: int = Field(default=250, ge=0)
     """Speech spans shorter than this are dropped as clicks and noise."""
+    level: bool = True
+    """Level the audio (short-term gain control) before detection, so a quiet voice beside a
+    loud one is judged like a loud one (`engine.levelling`)."""
+    audit: bool = True
+    """Decode, too, stretches detection rejected that hold signal above the noise floor, keeping
+    only text the model is confident about (`segmentation.faint`, `engine.audit`)."""
 
 
 class TuningSettings(BaseModel):

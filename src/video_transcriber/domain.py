@@ -68,6 +68,15 @@ class SpeechSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeechMap:
+    """Where a recording's speech is: what detection found, and the faint stretches it rejected
+    that still hold signal (decoded too, kept only where the model is confident)."""
+
+    speech: tuple[SpeechSpan, ...]
+    faint: tuple[SpeechSpan, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Chunk:
     """A unit of transcription work: a slice of the media, cut in silence, and the speech inside it.
 
@@ -79,10 +88,17 @@ class Chunk:
     start: float
     end: float
     speech: tuple[SpeechSpan, ...]
+    faint: tuple[SpeechSpan, ...] = ()
+    """Stretches detection rejected that hold signal (`SpeechMap.faint`)."""
+
+    @property
+    def has_audio_to_decode(self) -> bool:
+        return bool(self.speech or self.faint)
 
     @property
     def speech_seconds(self) -> float:
-        return sum(span.duration for span in self.speech)
+        """Seconds of audio sent to the model: speech and faint spans."""
+        return sum(span.duration for span in (*self.speech, *self.faint))
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,9 @@ def test_task_carries_chunk_options_and_exact_samples() -> None:
     t = np.arange(16_000 * 3) / 16_000
     tone = 0.3 * np.sin(2 * np.pi * 220 * t) + 0.01 * np.random.default_rng(1).normal(size=t.size)
     samples = to_float32(to_int16(tone.astype(np.float32)))
-    chunk = Chunk(7, 60.0, 63.0, (SpeechSpan(60.2, 61.0), SpeechSpan(61.5, 62.9)))
+    chunk = Chunk(
+        7, 60.0, 63.0, (SpeechSpan(60.2, 61.0), SpeechSpan(61.5, 62.9)), (SpeechSpan(61.0, 61.4),)
+    )
     options = TranscribeOptions(language="en", beam_size=2, initial_prompt="entropy")
     payload = _wire(task_payload("job", chunk, options, samples))
     job_id, chunk_back, options_back, samples_back = read_task(payload)  # type: ignore[arg-type]

@@ -24,9 +24,10 @@ def test_spans_match_detecting_speech_in_the_finished_file(
     speech_corpus_dir: Path, tmp_path: Path
 ) -> None:
     settings = Settings()
-    pcm, spans = decode_with_speech(speech_corpus_dir / CLIP, tmp_path / "a.pcm", settings)
+    pcm, found = decode_with_speech(speech_corpus_dir / CLIP, tmp_path / "a.pcm", settings)
+    spans = found.speech
     assert spans, "the JFK clip is speech"
-    assert spans == detect_speech(PcmAudio(tmp_path / "a.pcm"), settings)
+    assert found == detect_speech(PcmAudio(tmp_path / "a.pcm"), settings)
     assert 0.0 <= spans[0].start < spans[-1].end <= pcm.duration
     assert 10.0 < pcm.duration < 12.0
 
@@ -44,7 +45,7 @@ def test_a_file_that_is_not_media_fails_and_stops_the_detector(tmp_path: Path) -
 def test_a_detector_failure_is_raised_after_decoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: vad.SpeechDetector, blocks: object) -> object:
+    def broken(self: vad.SpeechDetector, blocks: object, **_: object) -> object:
         raise RuntimeError("the VAD model is broken")
 
     monkeypatch.setattr(vad.SpeechDetector, "iter_probabilities", broken)
@@ -62,5 +63,5 @@ def test_silence_has_no_speech(tmp_path: Path) -> None:
         out.setsampwidth(2)
         out.setframerate(16_000)
         out.writeframes(np.zeros(16_000 * 5, dtype="<i2").tobytes())
-    pcm, spans = decode_with_speech(silent, tmp_path / "a.pcm", Settings())
-    assert spans == [] and pcm.duration == pytest.approx(5.0, abs=0.01)
+    pcm, found = decode_with_speech(silent, tmp_path / "a.pcm", Settings())
+    assert found.speech == () and found.faint == () and pcm.duration == pytest.approx(5.0, abs=0.01)

@@ -170,3 +170,20 @@ def test_disjoint_spans_are_never_cut_when_they_fit(
     chunks = plan_chunks(spans, duration=t, target_seconds=target, max_seconds=2 * target)
     assert [s for c in chunks for s in c.speech] == spans  # every span intact, in order
     assert all(c.end - c.start <= 2 * target + 1e-9 for c in chunks)
+
+
+def test_faint_spans_are_planned_like_speech_and_listed_apart() -> None:
+    speech = [SpeechSpan(0.0, 10.0), SpeechSpan(30.0, 40.0)]
+    faint = [SpeechSpan(12.0, 14.0), SpeechSpan(50.0, 52.0)]
+    chunks = plan_chunks(speech, faint=faint, duration=60.0, target_seconds=30.0, max_seconds=45.0)
+    assert [s for c in chunks for s in c.speech] == speech
+    assert [s for c in chunks for s in c.faint] == faint
+    assert chunks[-1].end == 52.0, "a trailing faint span belongs to the last chunk"
+    assert all(c.start <= s.start and s.end <= c.end for c in chunks for s in c.faint)
+
+
+def test_a_chunk_of_faint_spans_alone_still_has_audio_to_decode() -> None:
+    chunks = plan_chunks(
+        [], faint=[SpeechSpan(3.0, 9.0)], duration=10.0, target_seconds=30.0, max_seconds=45.0
+    )
+    assert len(chunks) == 1 and chunks[0].speech == () and chunks[0].has_audio_to_decode

@@ -74,6 +74,9 @@ class DecodeOptions:
     """Below this average log-probability the text is a guess; decode again."""
     no_speech_threshold: float = 0.6
     """With a low log-probability, above this no-speech probability the window is silence."""
+    fallback: bool = True
+    """Decode a window that fails the checks again with temperature fallback; without it the
+    first decode and its scores come back as they are (the non-speech audit judges them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,8 @@ class WindowDecoder:
         out: list[WindowText] = []
         for first in range(0, len(audios), options.batch_size):
             out += self._batch(audios[first : first + options.batch_size], options)
+        if not options.fallback:
+            return out
         return [self._judged(audio, text, options) for audio, text in zip(audios, out, strict=True)]
 
     def _judged(self, audio: np.ndarray, text: WindowText, options: DecodeOptions) -> WindowText:

@@ -15,7 +15,10 @@ deletions. We know where speech is (VAD spans), so instead:
    got no words, or clearly too few for its length; the chunk's missing stretches are decoded
    again packed together, a second of silence between them, in as few windows as fit
    (`engine.packing`), and each stretch's words are spliced in text order;
-5. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`);
+5. the chunk's faint stretches (audio speech detection rejected that holds signal,
+   `segmentation.faint`) are decoded one window each, without temperature fallback, and their
+   text kept only where the model is confident it is speech (`engine.audit`);
+6. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`);
    word timings are dropped unless they were asked for.
 
 Where the time goes (10-minute lecture, tiny.en int8 beam 5, one thread, bench/engine_accuracy.py):
@@ -37,6 +40,7 @@ import numpy as np
 
 from video_transcriber.config import ModelSettings
 from video_transcriber.domain import Chunk, ChunkResult, Segment, SpeechSpan, TranscribeOptions
+from video_transcriber.engine.audit import AuditOptions, is_confident
 from video_transcriber.engine.cleanup import tidy
 from video_transcriber.engine.coverage import CoverageOptions, missing_speech, splice
 from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder
@@ -44,6 +48,7 @@ from video_transcriber.engine.heap import return_large_buffers
 from video_transcriber.engine.model import is_english_only, load_model
 from video_transcriber.engine.packing import PackOptions, pack, to_retry, unpack, word_count
 from video_transcriber.engine.windows import (
+    Piece,
     Window,
     WindowOptions,
     clip_spans,
@@ -58,6 +63,7 @@ class EngineOptions:
 
     window: WindowOptions = field(default_factory=WindowOptions)
     coverage: CoverageOptions = field(default_factory=CoverageOptions)
+    audit: AuditOptions = field(default_factory=AuditOptions)
     batch_size: int = 4
     """Windows decoded together (encoder and beam search batched)."""
     redecode_pad: float = 0.2
@@ -90,17 +96,21 @@ class ChunkTranscriber:
         """The chunk's segments in absolute time, inside the chunk, in order."""
         began = time.perf_counter()
         self._use_model(options.model)
-        spans = self._spans(chunk, samples)
-        if not spans:
+        spans = self._spans(chunk.speech, chunk, samples)
+        faint = self._spans(chunk.faint, chunk, samples)
+        if not spans and not faint:
             language = options.language or self.settings.language or "en"
             return ChunkResult(chunk.index, (), language, time.perf_counter() - began)
         windows = plan_windows(spans, chunk.start, chunk.end, self.engine.window)
+        heard = [Window((Piece(s.start, s.end, 0.0),), (s,)) for s in faint]
         audios = [w.audio(samples, chunk.start) for w in windows]
-        language = self._language(audios[0], options)
+        heard_audios = [w.audio(samples, chunk.start) for w in heard]
+        language = self._language((audios or heard_audios)[0], options)
         decode = self._decode_options(language, options)
         segments = self._decode(windows, audios, decode)
         segments, redone = self._cover(spans, segments, samples, chunk, decode)
-        segments = tidy(segments, chunk.start, chunk.end)
+        segments += self._audit(heard, heard_audios, decode)
+        segments = tidy(sorted(segments, key=lambda s: s.start), chunk.start, chunk.end)
         if not decode.word_timestamps:
             segments = [replace(s, words=()) for s in segments]
         return ChunkResult(
@@ -118,8 +128,10 @@ class ChunkTranscriber:
             self.decoder = WindowDecoder(self.model)
             self.model_name = name
 
-    def _spans(self, chunk: Chunk, samples: np.ndarray) -> list[SpeechSpan]:
-        spans = clip_spans(chunk.speech, chunk.start, chunk.end)
+    def _spans(
+        self, spans: Sequence[SpeechSpan], chunk: Chunk, samples: np.ndarray
+    ) -> list[SpeechSpan]:
+        spans = clip_spans(spans, chunk.start, chunk.end)
         longest = (
             self.engine.window.max_seconds - self.engine.window.lead - self.engine.window.trail
         )
@@ -159,6 +171,20 @@ class ChunkTranscriber:
         for window, text in zip(windows, texts, strict=True):
             out += [to_absolute(window, segment) for segment in text.segments]
         return out
+
+    def _audit(
+        self, windows: Sequence[Window], audios: Sequence[np.ndarray], decode: DecodeOptions
+    ) -> list[Segment]:
+        """The faint stretches' text, where the model is confident it heard speech."""
+        if not windows:
+            return []
+        texts = self.decoder.decode(audios, replace(decode, fallback=False, align_doubtful=False))
+        return [
+            to_absolute(window, segment)
+            for window, text in zip(windows, texts, strict=True)
+            if is_confident(text, self.engine.audit)
+            for segment in text.segments
+        ]
 
     def _cover(
         self,

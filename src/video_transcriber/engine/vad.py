@@ -23,6 +23,7 @@ import numpy as np
 import onnxruntime
 
 from video_transcriber.domain import SAMPLE_RATE
+from video_transcriber.engine.levelling import Leveller
 from video_transcriber.errors import ModelError
 from video_transcriber.media.pcm import regroup, to_float32
 
@@ -103,17 +104,24 @@ class SpeechDetector:
     def __init__(self, model_path: Path | None = None) -> None:
         self._session = _session(model_path or default_model_path())
 
-    def iter_probabilities(self, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    def iter_probabilities(
+        self, blocks: Iterable[np.ndarray], *, leveller: Leveller | None = None
+    ) -> Iterator[np.ndarray]:
         """Yield speech probabilities batch by batch as the blocks arrive.
 
         Blocks are float32 in [-1, 1] (int16 is converted); their lengths need not be multiples
         of a frame. The last partial frame is zero-padded, so `ceil(samples / 512)` values come
-        out in total.
+        out in total. With a `leveller` the frames are levelled before they are scored (it sees
+        them in batches of `BATCH_FRAMES` however the blocks were cut, so the result does not
+        depend on the cut either) and it keeps each frame's level.
         """
+        batches = regroup(_frames(blocks), BATCH_FRAMES)
+        if leveller is not None:
+            batches = regroup(leveller.level(batches), BATCH_FRAMES)
         h = np.zeros(STATE_SHAPE, dtype=np.float32)
         c = np.zeros(STATE_SHAPE, dtype=np.float32)
         context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
-        for batch in regroup(_frames(blocks), BATCH_FRAMES):
+        for batch in batches:
             previous_tails = np.concatenate(
                 [context[None, :], batch[:-1, -CONTEXT_SAMPLES:]], axis=0
             )
@@ -122,9 +130,11 @@ class SpeechDetector:
             context = batch[-1, -CONTEXT_SAMPLES:].copy()
             yield np.asarray(output, dtype=np.float32).reshape(-1)
 
-    def probabilities(self, blocks: Iterable[np.ndarray]) -> np.ndarray:
+    def probabilities(
+        self, blocks: Iterable[np.ndarray], *, leveller: Leveller | None = None
+    ) -> np.ndarray:
         """One speech probability per 512-sample frame (`FRAME_SECONDS` each), as float32."""
-        parts = list(self.iter_probabilities(blocks))
+        parts = list(self.iter_probabilities(blocks, leveller=leveller))
         if not parts:
             return np.zeros(0, dtype=np.float32)
         return np.concatenate(parts)

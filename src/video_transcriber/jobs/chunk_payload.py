@@ -56,12 +56,14 @@ def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
         "start": chunk.start,
         "end": chunk.end,
         "speech": [[span.start, span.end] for span in chunk.speech],
+        "faint": [[span.start, span.end] for span in chunk.faint],
     }
 
 
 def chunk_from_dict(data: dict[str, Any]) -> Chunk:
     speech = tuple(SpeechSpan(float(start), float(end)) for start, end in data["speech"])
-    return Chunk(int(data["index"]), float(data["start"]), float(data["end"]), speech)
+    faint = tuple(SpeechSpan(float(start), float(end)) for start, end in data.get("faint", []))
+    return Chunk(int(data["index"]), float(data["start"]), float(data["end"]), speech, faint)
 
 
 def result_reply(result: ChunkResult) -> Payload:

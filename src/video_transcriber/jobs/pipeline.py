@@ -74,7 +74,7 @@ def transcribe_media(
     timings: dict[str, float] = {}
     started = time.monotonic()
     report(Progress(Stage.DECODING))
-    pcm, spans = decode_with_speech(
+    pcm, speech = decode_with_speech(
         Path(path),
         Path(work_dir) / PCM_FILE,
         settings,
@@ -84,12 +84,13 @@ def transcribe_media(
     timings["decode_and_vad"] = time.monotonic() - started
     duration = pcm.duration
     if plan is None:
-        speech = total_speech(spans)
+        seconds = total_speech(speech.speech) + total_speech(speech.faint)
         plan = make_plan(
-            read_system_facts(), MediaFacts(duration, speech), settings.tuning, settings.model
+            read_system_facts(), MediaFacts(duration, seconds), settings.tuning, settings.model
         )
     chunks = plan_chunks(
-        spans,
+        speech.speech,
+        faint=speech.faint,
         duration=duration,
         target_seconds=plan.chunk_seconds,
         max_seconds=settings.tuning.max_chunk_seconds,
@@ -161,10 +162,10 @@ def _run_chunks(
     todo = [
         ChunkTask(job_id, chunk, pcm.path, options)
         for chunk in chunks
-        if chunk.index not in results and chunk.speech
+        if chunk.index not in results and chunk.has_audio_to_decode
     ]
     for chunk in chunks:  # a chunk without speech has nothing to send to a worker
-        if not chunk.speech and chunk.index not in results:
+        if not chunk.has_audio_to_decode and chunk.index not in results:
             results[chunk.index] = ChunkResult(chunk.index, (), options.language or "", 0.0)
 
     def started(task: ChunkTask) -> None:

@@ -6,6 +6,10 @@ scores, so on two cores the two overlap instead of running one after the other (
 lecture MP4: 1.3 s decoding + 1.1 s VAD in sequence). VAD sees exactly the samples it would read
 back from the file (the int16 blocks), and its probabilities do not depend on how the audio is
 cut into blocks, so the spans are the same as reading the finished file (`detect_speech`).
+
+Detection hears the audio levelled (`engine.levelling`, unless `vad.level` is off), and the same
+pass keeps every frame's level, from which the faint stretches of the non-speech audit are found
+(`segmentation.faint`, unless `vad.audit` is off): the speech map holds both.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from video_transcriber.config import Settings
-from video_transcriber.domain import SpeechSpan
-from video_transcriber.engine.vad import SpeechDetector
+from video_transcriber.domain import SpeechMap
+from video_transcriber.engine.levelling import Leveller
+from video_transcriber.engine.vad import FRAME_SECONDS, SpeechDetector
 from video_transcriber.media.decode import decode_to_pcm
 from video_transcriber.media.pcm import PcmAudio
+from video_transcriber.segmentation.faint import faint_spans
 from video_transcriber.segmentation.speech import speech_spans
 
 VAD_BLOCK_SECONDS = 30.0
@@ -32,10 +38,34 @@ QUEUED_BLOCKS = 8
 _END = None
 
 
-def detect_speech(pcm: PcmAudio, settings: Settings) -> list[SpeechSpan]:
-    """Speech spans of an already decoded file, reading it in blocks (streaming VAD)."""
-    probabilities = SpeechDetector().probabilities(pcm.iter_blocks(VAD_BLOCK_SECONDS))
-    return speech_spans(probabilities, settings.vad, duration=pcm.duration)
+def detect_speech(pcm: PcmAudio, settings: Settings) -> SpeechMap:
+    """The speech map of an already decoded file, reading it in blocks (streaming VAD)."""
+    leveller = Leveller()
+    probabilities = SpeechDetector().probabilities(
+        pcm.iter_blocks(VAD_BLOCK_SECONDS), leveller=_levelling(leveller, settings)
+    )
+    return speech_map(probabilities, leveller, settings, duration=pcm.duration)
+
+
+def speech_map(
+    probabilities: np.ndarray, leveller: Leveller, settings: Settings, *, duration: float
+) -> SpeechMap:
+    """Speech spans from the probabilities; faint spans from the levels the leveller kept."""
+    speech = speech_spans(probabilities, settings.vad, duration=duration)
+    if not (settings.vad.audit and settings.vad.level):
+        return SpeechMap(tuple(speech))
+    faint = faint_spans(
+        leveller.levels,
+        leveller.floor,
+        speech,
+        frame_seconds=FRAME_SECONDS,
+        duration=duration,
+    )
+    return SpeechMap(tuple(speech), tuple(faint))
+
+
+def _levelling(leveller: Leveller, settings: Settings) -> Leveller | None:
+    return leveller if settings.vad.level else None
 
 
 def decode_with_speech(
@@ -45,7 +75,7 @@ def decode_with_speech(
     *,
     on_progress: Callable[[float], None] | None = None,
     on_decoded: Callable[[], None] | None = None,
-) -> tuple[PcmAudio, list[SpeechSpan]]:
+) -> tuple[PcmAudio, SpeechMap]:
     """Decode `path` into `dest` (see `decode_to_pcm`) and find its speech on the way.
 
     `on_progress(seconds_decoded)` follows decoding; `on_decoded()` is called when the file is
@@ -56,6 +86,7 @@ def decode_with_speech(
     scored: list[np.ndarray] = []
     failure: list[BaseException] = []
     stop = threading.Event()
+    leveller = Leveller()
 
     def fed() -> Iterator[np.ndarray]:
         while (block := blocks.get()) is not _END:
@@ -63,7 +94,10 @@ def decode_with_speech(
 
     def score() -> None:
         try:
-            scored.extend(SpeechDetector().iter_probabilities(fed()))
+            detector = SpeechDetector()
+            scored.extend(
+                detector.iter_probabilities(fed(), leveller=_levelling(leveller, settings))
+            )
         except BaseException as exc:  # handed to the decoding thread, which raises it
             failure.append(exc)
             stop.set()
@@ -87,4 +121,4 @@ def decode_with_speech(
     if failure:
         raise failure[0]
     probabilities = np.concatenate(scored) if scored else np.zeros(0, dtype=np.float32)
-    return pcm, speech_spans(probabilities, settings.vad, duration=pcm.duration)
+    return pcm, speech_map(probabilities, leveller, settings, duration=pcm.duration)

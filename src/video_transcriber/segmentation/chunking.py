@@ -10,6 +10,10 @@ equal pieces (a forced cut).
 
 A chunk starts where its first span starts and ends where its last span ends, so leading and
 trailing silence is never sent to a worker. No speech means no chunks.
+
+Faint spans (stretches detection rejected that hold signal, `segmentation.faint`) are planned
+like speech, so a chunk is never cut through one, and each chunk lists them apart from its
+speech (`Chunk.faint`).
 """
 
 from __future__ import annotations
@@ -33,20 +37,28 @@ class _Unit:
     start: float
     end: float
     forced_after: bool = False
+    faint: bool = False
 
 
 def plan_chunks(
-    spans: Sequence[SpeechSpan], *, duration: float, target_seconds: float, max_seconds: float
+    spans: Sequence[SpeechSpan],
+    *,
+    duration: float,
+    target_seconds: float,
+    max_seconds: float,
+    faint: Sequence[SpeechSpan] = (),
 ) -> list[Chunk]:
-    """Consecutive, disjoint chunks that together hold every second of `spans`.
+    """Consecutive, disjoint chunks that together hold every second of `spans` and `faint`.
 
     `target_seconds` is the length aimed for; `max_seconds` the hard limit (a target above it is
-    treated as `max_seconds`). Spans are clipped to `[0, duration]`; overlapping spans are merged.
+    treated as `max_seconds`). Spans are clipped to `[0, duration]`; overlapping spans are merged
+    (a faint span overlapping speech becomes speech).
     """
     if target_seconds <= 0 or max_seconds <= 0:
         raise ValueError("target_seconds and max_seconds must be positive")
     target = min(target_seconds, max_seconds)
-    units = _units(_normalise(spans, duration), max_seconds)
+    labelled = [(s, False) for s in spans] + [(s, True) for s in faint]
+    units = _units(_normalise(labelled, duration), max_seconds)
     chunks: list[Chunk] = []
     first = 0
     while first < len(units):
@@ -57,45 +69,51 @@ def plan_chunks(
                 index=len(chunks),
                 start=members[0].start,
                 end=members[-1].end,
-                speech=tuple(SpeechSpan(unit.start, unit.end) for unit in members),
+                speech=tuple(SpeechSpan(u.start, u.end) for u in members if not u.faint),
+                faint=tuple(SpeechSpan(u.start, u.end) for u in members if u.faint),
             )
         )
         first = last + 1
     return chunks
 
 
-def _normalise(spans: Sequence[SpeechSpan], duration: float) -> list[SpeechSpan]:
-    """Sorted, clipped to the media, empty spans dropped, overlapping ones merged.
+def _normalise(
+    spans: Sequence[tuple[SpeechSpan, bool]], duration: float
+) -> list[tuple[SpeechSpan, bool]]:
+    """(span, faint) pairs sorted, clipped to the media, empty spans dropped, overlapping ones
+    merged (speech wins over faint).
 
     Touching spans stay apart: padding splits short pauses at their middle, and that middle is
     still a fine place to cut.
     """
     clipped = sorted(
-        (max(0.0, span.start), min(duration, span.end))
-        for span in spans
+        (max(0.0, span.start), min(duration, span.end), faint)
+        for span, faint in spans
         if min(duration, span.end) > max(0.0, span.start)
     )
-    merged: list[list[float]] = []
-    for start, end in clipped:
-        if merged and start < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+    merged: list[list[float | bool]] = []
+    for start, end, faint in clipped:
+        if merged and start < float(merged[-1][1]):
+            merged[-1][1] = max(float(merged[-1][1]), end)
+            merged[-1][2] = bool(merged[-1][2]) and faint
         else:
-            merged.append([start, end])
-    return [SpeechSpan(start, end) for start, end in merged]
+            merged.append([start, end, faint])
+    return [(SpeechSpan(float(a), float(b)), bool(f)) for a, b, f in merged]
 
 
-def _units(spans: list[SpeechSpan], max_seconds: float) -> list[_Unit]:
+def _units(spans: list[tuple[SpeechSpan, bool]], max_seconds: float) -> list[_Unit]:
     """Spans as units; a span longer than `max_seconds` becomes equal pieces with forced cuts."""
     units: list[_Unit] = []
-    for span in spans:
+    for span, faint in spans:
         pieces = max(1, math.ceil(span.duration / max_seconds))
         if pieces == 1:
-            units.append(_Unit(span.start, span.end))
+            units.append(_Unit(span.start, span.end, faint=faint))
             continue
         step = span.duration / pieces
         edges = [span.start + step * k for k in range(pieces)] + [span.end]
         units.extend(
-            _Unit(edges[k], edges[k + 1], forced_after=k < pieces - 1) for k in range(pieces)
+            _Unit(edges[k], edges[k + 1], forced_after=k < pieces - 1, faint=faint)
+            for k in range(pieces)
         )
     return units
 
