@@ -11,7 +11,9 @@ A frame is loud enough when it is `margin_db` above the noise floor and no more 
 `below_speech_db` under the typical level of detected speech (so a faint rustle in a loud
 lecture is not a candidate). Loud frames closer than `bridge_seconds` are joined; a run shorter
 than `min_seconds` of loud frames is a click or a breath and is dropped; a run is widened by
-`pad_seconds` and never reaches into a speech span. Pure functions over frame levels.
+`pad_seconds` and never reaches into a speech span. The audio just before and after a speech
+span is not a candidate: the span's decode window already holds it. Pure functions over
+frame levels.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ class FaintOptions:
     """Stretches with less loud audio than this are clicks and breaths."""
     pad_seconds: float = 0.2
     """Audio kept on each side of a stretch."""
+    heard_before: float = 0.8
+    """Audio before each speech span that its decode window already holds
+    (`engine.windows.WindowOptions.lead`): not a candidate."""
+    heard_after: float = 0.3
+    """Audio after each speech span that its decode window already holds (`trail`)."""
 
 
 def faint_spans(
@@ -58,7 +65,8 @@ def faint_spans(
     threshold = floor_db + o.margin_db
     if inside.any():
         threshold = max(threshold, float(np.median(levels[inside])) - o.below_speech_db)
-    loud = (levels > threshold) & ~inside
+    heard = [SpeechSpan(s.start - o.heard_before, s.end + o.heard_after) for s in speech]
+    loud = (levels > threshold) & ~_speech_mask(heard, levels.size, frame_seconds)
     out: list[SpeechSpan] = []
     for first, stop, count in _runs(loud, round(o.bridge_seconds / frame_seconds)):
         if count * frame_seconds < o.min_seconds:
@@ -72,7 +80,8 @@ def faint_spans(
 def _speech_mask(speech: Sequence[SpeechSpan], size: int, frame_seconds: float) -> np.ndarray:
     mask = np.zeros(size, dtype=bool)
     for span in speech:
-        mask[int(span.start / frame_seconds) : int(np.ceil(span.end / frame_seconds))] = True
+        first = max(0, int(span.start / frame_seconds))
+        mask[first : int(np.ceil(span.end / frame_seconds))] = True
     return mask
 
 
