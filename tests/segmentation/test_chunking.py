@@ -88,8 +88,16 @@ def test_lecture_like_spans_give_even_chunks() -> None:
     chunks = plan_chunks(spans, duration=t, target_seconds=300, max_seconds=600)
     lengths = [c.end - c.start for c in chunks]
     low, high = 300 * (1 - TARGET_WINDOW_FRACTION), 300 * (1 + TARGET_WINDOW_FRACTION)
-    assert all(low <= length <= high for length in lengths[:-1])
+    assert all(low <= length <= high for length in lengths[:-2])
+    assert all(length <= high / 2 + 10 for length in lengths[-2:]), "the tail is cut in two"
     check_invariants(spans, chunks, duration=t, max_seconds=600)
+
+
+def test_a_long_last_chunk_is_cut_in_two_near_its_middle() -> None:
+    spans = [SpeechSpan(10.0 * k, 10.0 * k + 9.0) for k in range(20)]  # 199 s of speech
+    chunks = plan_chunks(spans, duration=200.0, target_seconds=100.0, max_seconds=150.0)
+    lengths = [round(c.end - c.start) for c in chunks]
+    assert lengths == [99, 49, 49]
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -30,6 +30,10 @@ there is usually a real pause to choose from; narrow enough that chunk lengths s
 keeps workers evenly loaded."""
 
 
+TAIL_SPLIT_FRACTION = 0.5
+"""A last chunk at least this fraction of the target is cut in two (`_split_tail`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Unit:
     """A span, or a piece of one too long for a chunk; `forced_after` marks a cut in speech."""
@@ -60,9 +64,7 @@ def plan_chunks(
     labelled = [(s, False) for s in spans] + [(s, True) for s in faint]
     units = _units(_normalise(labelled, duration), max_seconds)
     chunks: list[Chunk] = []
-    first = 0
-    while first < len(units):
-        last = _choose_last(units, first, target, max_seconds)
+    for first, last in _split_tail(units, _ranges(units, target, max_seconds), target):
         members = units[first : last + 1]
         chunks.append(
             Chunk(
@@ -73,8 +75,39 @@ def plan_chunks(
                 faint=tuple(SpeechSpan(u.start, u.end) for u in members if u.faint),
             )
         )
-        first = last + 1
     return chunks
+
+
+def _ranges(units: list[_Unit], target: float, max_seconds: float) -> list[tuple[int, int]]:
+    """(first, last) unit index of each chunk, planned greedily from the start."""
+    ranges: list[tuple[int, int]] = []
+    first = 0
+    while first < len(units):
+        last = _choose_last(units, first, target, max_seconds)
+        ranges.append((first, last))
+        first = last + 1
+    return ranges
+
+
+def _split_tail(
+    units: list[_Unit], ranges: list[tuple[int, int]], target: float
+) -> list[tuple[int, int]]:
+    """The last chunk of several cut in two near its middle, when it is long enough.
+
+    Whatever the worker count, the job ends when its last chunk does; a half-size last pair
+    means the worker that finishes first waits half as long for the other. It depends only on
+    the speech, so the transcript still does not depend on the machine.
+    """
+    if len(ranges) < 2:
+        return ranges
+    first, last = ranges[-1]
+    length = units[last].end - units[first].start
+    if last == first or length < TAIL_SPLIT_FRACTION * target:
+        return ranges
+    cut = _choose_last(units, first, length / 2, length)
+    if cut >= last:
+        return ranges
+    return [*ranges[:-1], (first, cut), (cut + 1, last)]
 
 
 def _normalise(
