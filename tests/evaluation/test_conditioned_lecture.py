@@ -24,7 +24,9 @@ from video_transcriber.evaluation.conditioned_lecture import (
     render,
 )
 from video_transcriber.evaluation.corpus import Clip, english_speech
+from video_transcriber.evaluation.lecture import spec_for
 from video_transcriber.media.decode import iter_audio
+from video_transcriber.media.probe import probe
 
 RECIPE = LectureRecipe(seconds=75.0, seed=3)
 
@@ -112,7 +114,7 @@ def test_reverberant_span_includes_the_tail() -> None:
 
 def test_seeded_written_and_described(clips: list[Clip], tmp_path: Path) -> None:
     recipe = LectureRecipe(seconds=30.0, seed=4, conditions=("clean",), pause_styles={"dense": 1})
-    built = build_conditioned_lecture(clips, recipe, tmp_path / "dense.wav", container="wav")
+    built = build_conditioned_lecture(clips, recipe, tmp_path / "dense.wav", spec_for("wav"))
     assert built.duration == pytest.approx(30.0, abs=0.01)
     assert all(0.1 - 1e-6 <= u.pause_before <= 0.4 + 1e-6 for u in built.utterances)
     again = ConditionedLecture.from_json(built.path, built.to_json())
@@ -122,3 +124,13 @@ def test_seeded_written_and_described(clips: list[Clip], tmp_path: Path) -> None
     samples = render(clips, recipe)[0]
     assert len(decoded) == len(samples)
     assert np.corrcoef(decoded, samples)[0, 1] > 0.999  # written at 22.05 kHz, decoded to 16
+
+
+def test_default_file_is_mono_mp4_at_the_rendered_level(clips: list[Clip], tmp_path: Path) -> None:
+    recipe = LectureRecipe(seconds=12.0, seed=5, conditions=("clean",))
+    built = build_conditioned_lecture(clips, recipe, tmp_path / "l.mp4")
+    info = probe(built.path)
+    assert (info.video_codec, info.audio_codec) == ("h264", "aac")
+    decoded = np.concatenate(list(iter_audio(built.path)))
+    samples = render(clips, recipe)[0]
+    assert fx.rms_dbfs(decoded) == pytest.approx(fx.rms_dbfs(samples), abs=0.5)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,12 @@ import numpy as np
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.evaluation import conditions as fx
 from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.lecture import MediaWriter, clip_samples, spec_for
+from video_transcriber.evaluation.lecture import (
+    CONTAINERS,
+    ContainerSpec,
+    MediaWriter,
+    clip_samples,
+)
 
 CONDITIONS = ("clean", "quiet", "pink noise", "babble", "telephone", "reverberant")
 PAUSE_SECONDS: dict[str, tuple[float, float]] = {
@@ -53,6 +58,9 @@ FLOOR_DBFS = (-70.0, -65.0)
 STRETCH_UTTERANCES = (3, 6)
 _TAIL_SECONDS = 1.0
 """Floor left after the last utterance."""
+MONO_MP4 = replace(CONTAINERS["mp4"], layout="mono")
+"""MP4 with H.264 + AAC like the other bench lectures, but mono AAC: a mono signal written as
+stereo comes back from FFmpeg's down-mix 3 dB lower, and these lectures are about levels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,18 +204,18 @@ def render(
     return np.clip(audio, -1.0, 1.0), floor, placed
 
 
-def write_samples(samples: np.ndarray, out: Path, container: str = "mp4") -> float:
+def write_samples(samples: np.ndarray, out: Path, spec: ContainerSpec = MONO_MP4) -> float:
     """Encode 16 kHz mono `samples` to `out` (with a small video track where the container has
     one); returns the written duration in seconds."""
-    with MediaWriter(Path(out), spec_for(container), video=True) as writer:
+    with MediaWriter(Path(out), spec, video=True) as writer:
         writer.write(samples)
         return writer.samples_written / SAMPLE_RATE
 
 
 def build_conditioned_lecture(
-    clips: Sequence[Clip], recipe: LectureRecipe, out: Path, container: str = "mp4"
+    clips: Sequence[Clip], recipe: LectureRecipe, out: Path, spec: ContainerSpec = MONO_MP4
 ) -> ConditionedLecture:
     """Render `recipe` from `clips` and write it to `out` (MP4 with H.264 + AAC by default)."""
     samples, floor, placed = render(clips, recipe)
-    duration = write_samples(samples, out, container)
+    duration = write_samples(samples, out, spec)
     return ConditionedLecture(Path(out), duration, floor, tuple(placed))
