@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from video_transcriber.evaluation.attribution import (
+    DELETION_COST,
+    INSERTION_COST,
+    SUBSTITUTION_COST,
     Counts,
+    align,
     attribute,
     by_group,
     lost_utterances,
@@ -44,6 +50,50 @@ def test_totals_agree_with_the_plain_wer() -> None:
         plain["deletions"],
         plain["insertions"],
     )
+
+
+def _cost(steps: list[tuple[str, int, int]]) -> int:
+    price = {"hit": 0, "substitution": SUBSTITUTION_COST}
+    price |= {"insertion": INSERTION_COST, "deletion": DELETION_COST}
+    return sum(price[kind] for kind, _, _ in steps)
+
+
+def _best_cost(ref: list[str], hyp: list[str]) -> int:
+    """The textbook weighted edit distance, cell by cell."""
+    row = [INSERTION_COST * j for j in range(len(hyp) + 1)]
+    for i, word in enumerate(ref, 1):
+        new = [DELETION_COST * i]
+        for j, other in enumerate(hyp, 1):
+            diagonal = row[j - 1] + (0 if word == other else SUBSTITUTION_COST)
+            new.append(min(diagonal, row[j] + DELETION_COST, new[j - 1] + INSERTION_COST))
+        row = new
+    return row[-1]
+
+
+def test_alignment_is_optimal_and_consistent() -> None:
+    rng = random.Random(0)
+    for _ in range(200):
+        ref = [rng.choice("abcde") for _ in range(rng.randint(0, 12))]
+        hyp = [rng.choice("abcdef") for _ in range(rng.randint(0, 12))]
+        steps = align(ref, hyp)
+        assert _cost(steps) == _best_cost(ref, hyp)
+        assert [i for _, i, _ in steps if i >= 0] == list(range(len(ref)))
+        assert [j for _, _, j in steps if j >= 0] == list(range(len(hyp)))
+        assert all((ref[i] == hyp[j]) == (kind == "hit") for kind, i, j in steps if i >= 0 <= j)
+
+
+def test_a_shifted_run_of_right_words_is_matched_not_substituted() -> None:
+    # A sentence misheard as two words, then a sentence recognised whole, then hallucinated
+    # words: with unit costs, 12 substitutions + 2 insertions tie with matching the sentence,
+    # and jiwer picks the substitutions, which would make sentence 1 look lost.
+    references = ["i could take no more of it", "what your country can do"]
+    hypothesis = "we said what your country can do alpha beta gamma delta epsilon zeta eta"
+    plain = error_counts(" ".join(references), hypothesis)
+    assert (plain["substitutions"], plain["deletions"], plain["insertions"]) == (12, 0, 2)
+    counts = attribute(references, hypothesis)
+    assert counts[1] == Counts(words=5, hits=5, insertions=7)
+    assert counts[0] == Counts(words=7, substitutions=2, deletions=5)
+    assert total(counts).errors == 14  # as many errors, charged where they belong
 
 
 def test_insertions_go_to_the_word_before_or_else_the_first() -> None:

@@ -2,7 +2,7 @@
 
 A built lecture's reference is a sequence of utterances, each with a condition (quiet, noisy,
 ...). To score a system per condition, its whole transcript is aligned to the whole reference
-with one Levenshtein alignment (jiwer's, after Whisper's English normaliser), and every edit is
+(both after Whisper's English normaliser) with one Levenshtein alignment, and every edit is
 charged to an utterance:
 
 * hits, substitutions and deletions to the utterance of their reference word;
@@ -13,6 +13,15 @@ Timestamps are not used: a system may place words a second off, merge utterances
 segment or split them, and the attribution stays the same. Per-utterance counts then add up to
 per-condition WERs, and tell which utterances were *lost* (the ceiling recovers at least half
 of their words, the system none).
+
+The alignment weighs edits as NIST sclite does (substitution 4, insertion 3, deletion 3, match
+0), not all alike. With unit costs, a transcript that is shifted against the reference (a lost
+sentence, then a run of correct words, then hallucinated text) often costs the same whether the
+correct run is matched or swallowed by a block of substitutions, and the aligner may pick the
+latter: an utterance whose words are all there then counts as lost. With sclite's weights a
+substitution stays cheaper than a deletion plus an insertion, but matching the run wins. The
+weighted optimum can have a few more errors than the unit-cost minimum (jiwer's WER); it is the
+one sclite reports.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import jiwer
+import numpy as np
 
 from video_transcriber.evaluation.wer import normalize
 
@@ -88,19 +97,64 @@ def attribute(references: Sequence[str], hypothesis: str) -> list[Counts]:
     return [Counts(totals[i], *tally) for i, tally in enumerate(tallies)]
 
 
-_KIND = {"equal": 0, "substitute": 1, "delete": 2}
+SUBSTITUTION_COST = 4
+INSERTION_COST = 3
+DELETION_COST = 3
+
+
+def align(reference: Sequence[str], hypothesis: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The weighted Levenshtein alignment as (kind, reference index, hypothesis index) in order;
+    kind is "hit", "substitution", "deletion" (no hypothesis word: index -1) or "insertion" (no
+    reference word: index -1). Row by row in numpy: the insertion chain of a row is a running
+    minimum, so the cost is O(len(reference) * len(hypothesis)) without a Python inner loop."""
+    vocabulary: dict[str, int] = {}
+    ref = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in reference], dtype=np.int64)
+    hyp = np.array([vocabulary.setdefault(w, len(vocabulary)) for w in hypothesis], dtype=np.int64)
+    n, m = len(ref), len(hyp)
+    steps = np.arange(m + 1, dtype=np.int64) * INSERTION_COST
+    from_insertion = np.zeros((n + 1, m + 1), dtype=bool)
+    from_diagonal = np.zeros((n + 1, m + 1), dtype=bool)
+    from_insertion[0, 1:] = True
+    row = steps.copy()
+    for i in range(1, n + 1):
+        diagonal = row[:-1] + np.where(hyp == ref[i - 1], 0, SUBSTITUTION_COST)
+        candidate = row + DELETION_COST
+        from_diagonal[i, 1:] = diagonal <= candidate[1:]
+        candidate[1:] = np.minimum(diagonal, candidate[1:])
+        row = np.minimum.accumulate(candidate - steps) + steps
+        from_insertion[i] = row < candidate
+    return _trace(ref, hyp, from_insertion, from_diagonal)
+
+
+def _trace(
+    ref: np.ndarray, hyp: np.ndarray, from_insertion: np.ndarray, from_diagonal: np.ndarray
+) -> list[tuple[str, int, int]]:
+    i, j = len(ref), len(hyp)
+    steps: list[tuple[str, int, int]] = []
+    while i > 0 or j > 0:
+        if from_insertion[i, j]:
+            j -= 1
+            steps.append(("insertion", -1, j))
+        elif from_diagonal[i, j]:
+            i, j = i - 1, j - 1
+            steps.append(("hit" if ref[i] == hyp[j] else "substitution", i, j))
+        else:
+            i -= 1
+            steps.append(("deletion", i, -1))
+    return steps[::-1]
+
+
+_KIND = {"hit": 0, "substitution": 1, "deletion": 2}
 
 
 def _tally(words: list[str], owners: list[int], hyp: list[str], tallies: list[list[int]]) -> None:
-    alignment = jiwer.process_words(" ".join(words), " ".join(hyp)).alignments[0]
-    for chunk in alignment:
-        if chunk.type == "insert":
-            anchor = max(0, chunk.ref_start_idx - 1)
-            tallies[owners[anchor]][3] += chunk.hyp_end_idx - chunk.hyp_start_idx
+    last = 0  # the reference word the transcript last reached
+    for kind, position, _ in align(words, hyp):
+        if kind == "insertion":
+            tallies[owners[max(0, last - 1)]][3] += 1
             continue
-        kind = _KIND[chunk.type]
-        for position in range(chunk.ref_start_idx, chunk.ref_end_idx):
-            tallies[owners[position]][kind] += 1
+        tallies[owners[position]][_KIND[kind]] += 1
+        last = position + 1
 
 
 def total(counts: Iterable[Counts]) -> Counts:
