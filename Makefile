@@ -66,11 +66,15 @@ test: install system-deps
 system-deps:
 	@bash scripts/system-deps.sh
 
+## Speed, accuracy and memory on the bench lecture, then robustness (conditions, dense speech,
+## noise and music; bench/robustness.py).
 bench: install
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/robustness.py
 
 bench-quick: install
 	$(BIN)/python bench/run_all.py --quick
+	$(BIN)/python bench/robustness.py --quick
 
 lint: install
 	$(BIN)/ruff check src tests bench

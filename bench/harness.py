@@ -1,5 +1,6 @@
 """Shared pieces of the benchmarks: cached lecture videos, a process-tree RSS reading, running a
-command under an RSS sampler, and where results are written.
+command under an RSS sampler, the configuration both sides run with, the CPU they ran on, and
+where results are written.
 
 Peak memory is measured the way an operator would see it: the resident set size of the whole
 process tree (the CLI and every worker it spawns), sampled every `SAMPLE_SECONDS` with psutil and
@@ -10,6 +11,7 @@ the tree really costs; it is the conservative number.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -21,8 +23,11 @@ from typing import Any
 
 import psutil
 
+from video_transcriber.config import Settings
 from video_transcriber.evaluation.corpus import english_utterances
 from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
+from video_transcriber.tuning.facts import read_system_facts
+from video_transcriber.tuning.plan import plan
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"
@@ -117,3 +122,52 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Me
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(wall, cpu, peak, process.returncode, stdout, stderr)
+
+
+def bench_config() -> dict[str, Any]:
+    """Model, compute type, beam and this machine's planned workers x threads: what our CLI runs
+    with (the plan's defaults) and what faster-whisper gets in total."""
+    settings = Settings()
+    execution = plan(read_system_facts(), None, settings.tuning, settings.model)
+    return {
+        "model": settings.model.name,
+        "compute_type": settings.model.compute_type,
+        "beam_size": settings.model.beam_size,
+        "workers": execution.workers,
+        "threads": execution.threads_per_worker,
+    }
+
+
+def config_summary(config: dict[str, Any]) -> str:
+    return (
+        f"{config['model']} {config['compute_type']} beam {config['beam_size']}"
+        f", {config['workers']}x{config['threads']} threads"
+    )
+
+
+def bench_env() -> dict[str, str]:
+    """The environment of every measured subprocess: offline, no tokenizer threads."""
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def fw_command(config: dict[str, Any]) -> list[str]:
+    """`fw_baseline.py` with our model, compute type, beam and our total thread count."""
+    return [
+        sys.executable, str(BENCH_DIR / "fw_baseline.py"),
+        "--model", config["model"], "--compute-type", config["compute_type"],
+        "--beam-size", str(config["beam_size"]),
+        "--threads", str(config["workers"] * config["threads"]),
+    ]  # fmt: skip
+
+
+def cpu_summary() -> str:
+    """The CPU model (lscpu) and whether it has AVX-512F and AVX2, for beside the timings."""
+    try:
+        output = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return f"CPU unknown (no lscpu), {os.cpu_count()} CPUs"
+    fields = dict(line.split(":", 1) for line in output.splitlines() if ":" in line)
+    model = fields.get("Model name", "unknown").strip()
+    flags = set(fields.get("Flags", "").split())
+    marks = ", ".join(f"{flag} {'yes' if flag in flags else 'no'}" for flag in ("avx512f", "avx2"))
+    return f"CPU: {model}; {marks}; {os.cpu_count()} CPUs visible"

@@ -35,22 +35,25 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness import BENCH_DIR, Measured, lecture, placed_clips, run_measured, save_results
-from video_transcriber.config import Settings
+from harness import (
+    Measured,
+    bench_config,
+    bench_env,
+    config_summary,
+    fw_command,
+    lecture,
+    placed_clips,
+    run_measured,
+    save_results,
+)
 from video_transcriber.evaluation.lecture import LectureInfo
 from video_transcriber.evaluation.wer import word_error_rate
-from video_transcriber.tuning.facts import read_system_facts
-from video_transcriber.tuning.plan import plan
 
 TARGET_SPEEDUP = 2.0
 TARGET_WER_RATIO = 1.1
 TARGET_RSS_GROWTH = 1.15
 TARGET_RSS_BYTES = 1024**3
 MB = 1024**2
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
 def run_ours(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
@@ -61,7 +64,7 @@ def run_ours(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
             "--model", config["model"], "--beam-size", str(config["beam_size"]),
             "--workers", str(config["workers"]), "--threads", str(config["threads"]),
         ]  # fmt: skip
-        measured = run_measured(command, env=_env())
+        measured = run_measured(command, env=bench_env())
         if measured.returncode != 0:
             raise RuntimeError(f"our CLI failed:\n{measured.stderr[-3000:]}")
         text = (Path(out) / f"{info.path.stem}.txt").read_text(encoding="utf-8")
@@ -69,24 +72,17 @@ def run_ours(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
 
 
 def run_faster_whisper(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
-    measured = run_measured([*_fw_command(config), str(info.path)], env=_env())
+    measured = run_measured([*fw_command(config), str(info.path)], env=bench_env())
     if measured.returncode != 0:
         raise RuntimeError(f"faster-whisper failed:\n{measured.stderr[-3000:]}")
     return measured, json.loads(measured.stdout.strip().splitlines()[-1])["text"]
 
 
-def _fw_command(config: dict[str, Any]) -> list[str]:
-    return [
-        sys.executable, str(BENCH_DIR / "fw_baseline.py"),
-        "--model", config["model"], "--compute-type", config["compute_type"],
-        "--beam-size", str(config["beam_size"]),
-        "--threads", str(config["workers"] * config["threads"]),
-    ]  # fmt: skip
-
-
 def per_utterance_texts(names: list[str], config: dict[str, Any]) -> dict[str, str]:
     """Each distinct clip transcribed alone by faster-whisper (the accuracy ceiling)."""
-    measured = run_measured([*_fw_command(config), "--per-clip", *sorted(set(names))], env=_env())
+    measured = run_measured(
+        [*fw_command(config), "--per-clip", *sorted(set(names))], env=bench_env()
+    )
     if measured.returncode != 0:
         raise RuntimeError(f"per-utterance run failed:\n{measured.stderr[-3000:]}")
     texts: dict[str, str] = json.loads(measured.stdout.strip().splitlines()[-1])["texts"]
@@ -181,15 +177,7 @@ def main() -> None:
         help="only our peak RSS at 10 and 60 min (and 180 without --quick); no baseline",
     )
     args = parser.parse_args()
-    settings = Settings()
-    execution = plan(read_system_facts(), None, settings.tuning, settings.model)
-    config = {
-        "model": settings.model.name,
-        "compute_type": settings.model.compute_type,
-        "beam_size": settings.model.beam_size,
-        "workers": execution.workers,
-        "threads": execution.threads_per_worker,
-    }
+    config = bench_config()
     side_minutes, rss_minutes = ([10.0], []) if args.quick else ([10.0, 60.0], [180.0])
     if args.memory_only:
         side_minutes, rss_minutes = [], [10.0, 60.0] + ([] if args.quick else [180.0])
@@ -202,8 +190,7 @@ def main() -> None:
         "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "quick": args.quick,
         "config": config,
-        "config_summary": f"{config['model']} {config['compute_type']} beam {config['beam_size']}"
-        f", {config['workers']}x{config['threads']} threads",
+        "config_summary": config_summary(config),
         "cpus": os.cpu_count(),
         "side_by_side": rows,
         "memory_only": extra,

@@ -59,3 +59,9 @@ def clip(name: str, directory: Path | None = None) -> Clip:
         if item.name == name:
             return item
     raise KeyError(name)
+
+
+def english_speech(directory: Path | None = None) -> list[Clip]:
+    """Every English clip but the long-form items: read, spontaneous, disfluent, telephone-band,
+    non-native and children's speech (the material of the robustness lectures)."""
+    return [c for c in load_manifest(directory) if c.language == "en" and c.kind != "long-form"]
