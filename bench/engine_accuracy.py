@@ -180,8 +180,10 @@ def warm_pool(settings: Settings, execution: ExecutionPlan, work: Path) -> Itera
 def ours_pool(pool: WarmPool, execution: ExecutionPlan, pcm: Path, settings: Settings) -> str:
     """What `jobs.pipeline` does after decoding: VAD, chunk plan, the pool, stitching."""
     audio = PcmAudio(pcm)
+    speech = detect_speech(audio, settings)
     chunks = plan_chunks(
-        detect_speech(audio, settings),
+        speech.speech,
+        faint=speech.faint,
         duration=audio.duration,
         target_seconds=execution.chunk_seconds,
         max_seconds=settings.tuning.max_chunk_seconds,

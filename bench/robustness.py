@@ -221,6 +221,7 @@ def measure_lecture(
         "conditions": condition_rows(lecture, counts, prefix),
         "lost": lost_details(lecture, counts),
         "per_utterance": [_described(u, counts) for u in lecture.utterances],
+        "texts": {name: text for name, (_, text) in runs.items()},
     }
 
 
