@@ -3,22 +3,20 @@
 desktop and 360 px widths in `test-artifacts/screenshots/`.
 
 Tests skip when Chromium or the npm-installed tus client is missing (`make install` and
-`scripts/system-deps.sh` provide both).
+`scripts/system-deps.sh` provide both); on CI such a skip is a failure.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.api.conftest import REPO, LiveServer
+from tests.browser import chromium_executable
 from video_transcriber.api.routes.web import TUS_CANDIDATES
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -41,18 +39,16 @@ SERVER_ENV = {
 }
 
 
-def _require_browser_stack() -> None:
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip(
-            "Chromium is not installed; run scripts/system-deps.sh (apt-get install chromium)"
-        )
+def require_browser_stack() -> str:
+    """The Chromium binary, after checking the tus client the upload page needs is installed."""
     if not any(path.is_file() for path in TUS_CANDIDATES):
         pytest.skip("tus-js-client is not installed; run `make install` (needs npm)")
+    return chromium_executable()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    _require_browser_stack()
+    require_browser_stack()
     data_dir = tmp_path_factory.mktemp("ui") / "data"
     data_dir.mkdir()
     live = LiveServer(data_dir, SERVER_ENV).start()
@@ -63,10 +59,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    _require_browser_stack()
+    executable = require_browser_stack()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
         yield chromium
         chromium.close()

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.api.conftest import LiveServer
-from tests.web.conftest import SERVER_ENV, _require_browser_stack, shoot
+from tests.web.conftest import SERVER_ENV, require_browser_stack, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
@@ -26,7 +26,7 @@ DONE_TIMEOUT_MS = 180_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """This module's own server, with one API key configured."""
-    _require_browser_stack()
+    require_browser_stack()
     data_dir = tmp_path_factory.mktemp("ui-keys") / "data"
     data_dir.mkdir()
     env = {
