@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes import FakeClock
 from tests.scaleout import (
     WorkerFleet,
     celery_env,
@@ -45,6 +46,14 @@ def pytest_make_collect_report(collector: pytest.Collector):  # type: ignore[no-
     """A whole module skipped at import (`pytest.skip(allow_module_level=True)`) counts too."""
     outcome = yield
     _fail_skips_on_ci(outcome.get_result())
+
+
+@pytest.fixture
+def upload_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock tus uploads expire by (`uploads.tus` reads only `time.time()`), moved by hand."""
+    clock = FakeClock()
+    monkeypatch.setattr("video_transcriber.uploads.tus.time", clock)
+    return clock
 
 
 @pytest.fixture(scope="session")
