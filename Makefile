@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml
 
 ## The browser libraries from npm (pinned by package-lock.json), copied where the app serves them:
 ## tus-js-client for the upload page, Swagger UI and ReDoc for /docs and /redoc. Without npm the
-## rest still installs; the upload page says what is missing.
+## rest still installs and the upload page says what is missing (on CI, with CI=true, it is an error).
 web-assets: $(VENDOR_DIR)/.installed
 
 $(VENDOR_DIR)/.installed: package.json package-lock.json
@@ -51,18 +51,19 @@ $(VENDOR_DIR)/.installed: package.json package-lock.json
 	  for source in $(VENDOR_SOURCES); do cp node_modules/$$source $(@D)/ || exit 1; done && \
 	  touch $@; \
 	else \
-	  echo "npm not found: install Node.js and npm, then run 'make install' again (the upload page needs tus-js-client, /docs needs swagger-ui-dist)." >&2; \
+	  echo "npm not found: install Node.js and npm (scripts/system-deps.sh), then run 'make install' again (the upload page needs tus-js-client, /docs needs swagger-ui-dist)." >&2; \
+	  if [ "$$CI" = "true" ]; then exit 1; fi; \
 	fi
 
 ## Start the service on the bundled defaults (tiny.en, SQLite, local worker pool).
 run: install
 	$(BIN)/video-transcriber serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
-## The whole suite (CI runs exactly this).
-test: install system-deps
+## The whole suite (CI runs exactly this). System packages first: `install` needs npm.
+test: system-deps install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## System packages the test suite drives for real (headless Chromium for the UI tests).
+## System packages the test suite drives for real (headless Chromium, Node.js and npm).
 system-deps:
 	@bash scripts/system-deps.sh
 

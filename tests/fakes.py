@@ -1,10 +1,11 @@
-"""Test doubles shared by the service tests: a `JobRunner` that needs no model."""
+"""Test doubles shared by the service tests: a `JobRunner` that needs no model, a wall clock."""
 
 from __future__ import annotations
 
 import math
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from video_transcriber.domain import (
@@ -94,3 +95,18 @@ class FakeRunner:
 
     def close(self) -> None:
         self.closed = True
+
+
+@dataclass
+class FakeClock:
+    """A wall clock that moves only when told: stands in for the `time` module of a module that
+    reads `time.time()` (see the `upload_clock` fixture), so expiry tests never sleep."""
+
+    now: float = field(default_factory=time.time)
+    """Starts at the real time, so file modification times on disk still compare sensibly."""
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -2,7 +2,7 @@
 
 The servers come from `scripts/test-services.sh start` (CI runs it in `.ci/run`), which exports
 `VT_TEST_REDIS_URL` and `VT_TEST_POSTGRES_URL`. Without them the tests skip with the command to
-run; on CI (`CI=true`) `tests/conftest.py` turns such a skip into a failure.
+run; on CI (`CI=true`) `tests/conftest.py` turns every skip into a failure.
 """
 
 from __future__ import annotations

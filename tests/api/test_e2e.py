@@ -26,13 +26,16 @@ from tusclient.storage.filestorage import FileStorage
 from tests.api.conftest import LiveServer, wait_for_status
 from tests.media_files import concat_speech, write_mp4
 from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate
+from video_transcriber.evaluation.wer import word_error_rate, word_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ALICE = {"Authorization": "Bearer alice-key"}
 BOB = {"Authorization": "Bearer bob-key"}
 CAP = 4 * 1024 * 1024
+LECTURE_WER = 0.062
+"""The nine-clip lecture through a server killed mid-job: measured 0.032 (7 wrong words of 216)
+on 2026-12-02, margin 0.03."""
 SPEECH_CLIPS = [
     "librispeech_1089-134686-0000.flac",
     "jfk_inaugural_excerpt.flac",
@@ -129,7 +132,8 @@ def test_tus_upload_interrupted_and_resumed(
         assert done["status"] == "completed", done
         assert http.get(f"/api/jobs/{job['id']}/media").content == data
         text = http.get(f"/api/jobs/{job['id']}/transcript").text
-    assert word_error_rate(jfk_clip.reference, text.split("\n", 2)[-1]) < 0.3
+    body = text.split("\n", 2)[-1]
+    assert word_errors(jfk_clip.reference, body) <= 1, body  # measured 0 of 22 on 2026-12-02
 
 
 def test_parallel_parts_joined_by_concatenation(
@@ -294,7 +298,7 @@ def test_kill_9_mid_job_resumes_without_redoing_chunks(
         assert runs == started_at_kill + (total - killed_at)
         assert stored_chunks(server.data_dir, job_id) == total
         text = http.get(f"/api/jobs/{job_id}/transcript?format=txt").text
-    assert word_error_rate(reference, text.split("\n", 2)[-1]) < 0.25
+    assert word_error_rate(reference, text.split("\n", 2)[-1]) < LECTURE_WER
 
 
 def stored_chunks(data_dir: Path, job_id: str) -> int:

@@ -250,7 +250,11 @@ def test_malformed_multipart_is_400(client: TestClient) -> None:
     assert response.status_code in (400, 422)
 
 
-def test_job_options_carry_the_jobs_own_keywords(client: TestClient, wav: Path) -> None:
+def test_job_options_carry_the_jobs_own_keywords(
+    make_client: Callable[..., TestClient], wav: Path
+) -> None:
+    gate = threading.Event()
+    client = make_client(FakeRunner(gate=gate))  # both jobs hold at their first chunk
     with_keywords = upload(client, wav, options='{"keywords": ["Entropy", "exam", "entropy"]}')
     assert with_keywords["options"]["keywords"] == ["Entropy", "exam"]  # as stored: deduplicated
     plain = upload(client, wav)
@@ -263,7 +267,9 @@ def test_job_options_carry_the_jobs_own_keywords(client: TestClient, wav: Path) 
     assert listed == {job_id: ["Entropy", "exam"], plain["id"]: None}
     client.put(f"/api/jobs/{job_id}/keywords", json={"keywords": ["thermodynamics"]})
     assert client.get(f"/api/jobs/{job_id}").json()["options"]["keywords"] == ["thermodynamics"]
-    wait_for_status(client, job_id, {"completed"})
     cancelled = client.post(f"/api/jobs/{plain['id']}/cancel")
-    if cancelled.status_code == 200:  # unless it finished first
-        assert cancelled.json()["options"]["keywords"] is None
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["options"]["keywords"] is None
+    gate.set()
+    done = wait_for_status(client, job_id, {"completed"})
+    assert done["options"]["keywords"] == ["thermodynamics"]

@@ -16,7 +16,7 @@ from openai import OpenAI
 from tests.api.conftest import LiveServer
 from video_transcriber.evaluation.corpus import Clip, english_utterances
 from video_transcriber.evaluation.lecture import build_lecture
-from video_transcriber.evaluation.wer import normalize, word_error_rate
+from video_transcriber.evaluation.wer import normalize, word_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -52,7 +52,7 @@ def transcribe(oai: OpenAI, path: Path, **kwargs: object) -> object:
 
 def assert_jfk(text: str, clip: Clip) -> None:
     assert PHRASE in normalize(text)
-    assert word_error_rate(clip.reference, text) <= 0.15
+    assert word_errors(clip.reference, text) <= 1, text  # measured 0 of 22 on 2026-12-02
 
 
 def test_json(oai: OpenAI, jfk: Path, jfk_clip: Clip) -> None:

@@ -29,6 +29,9 @@ CLIPS = [
     "ljspeech_LJ001-0003.wav",
     "fleurs_en_000.ogg",
 ]
+LECTURE_WER = 0.072
+"""Measured 0.042 (5 wrong words of 120) on 2026-12-02 through two Celery workers and an API
+restart, margin 0.03."""
 
 
 @pytest.fixture(scope="module")
@@ -94,4 +97,4 @@ def test_api_restart_mid_job_resumes_on_celery_and_postgres(
         assert done["metrics"]["chunk_runs"] == started_at_kill + (total - killed_at)
         assert stored_chunks(postgres_url, job_id) == total
         body = http.get(f"/api/jobs/{job_id}/transcript?format=txt").text
-    assert word_error_rate(reference, body.split("\n", 2)[-1]) < 0.25
+    assert word_error_rate(reference, body.split("\n", 2)[-1]) < LECTURE_WER

@@ -4,8 +4,8 @@ deferred length), termination, concatenation, expiration, and the size cap befor
 from __future__ import annotations
 
 import base64
-import time
 from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import wait_for_status
+from tests.fakes import FakeClock
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OCTET = {**TUS, "Content-Type": "application/offset+octet-stream"}
@@ -174,13 +175,17 @@ def test_non_media_upload_is_refused_and_deleted(client: TestClient, data_dir: P
     assert list((data_dir / "media").iterdir()) == []
 
 
-def test_expired_uploads_answer_410(make_client: Callable[..., TestClient]) -> None:
-    # Long enough that a loaded machine still reads the header before expiry, short enough to wait.
-    client = make_client(upload_expiry_hours=2.0 / 3600)
+def test_expired_uploads_answer_410(
+    make_client: Callable[..., TestClient], upload_clock: FakeClock
+) -> None:
+    client = make_client(upload_expiry_hours=1.0)
     url = create(client, 10)
     expires = client.head(url, headers=TUS).headers["upload-expires"]
+    assert parsedate_to_datetime(expires).timestamp() == int(upload_clock.now + 3600)
     assert expires.endswith("GMT")
-    time.sleep(2.5)
+    upload_clock.advance(3599.0)
+    assert client.head(url, headers=TUS).status_code == 200
+    upload_clock.advance(2.0)
     assert client.head(url, headers=TUS).status_code == 410
     assert client.head(url, headers=TUS).status_code == 404
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import REPO
-from video_transcriber.api.routes.web import TUS_CANDIDATES, VENDOR_CANDIDATES
+from video_transcriber.api.routes.web import VENDOR_CANDIDATES
 from video_transcriber.web import VENDOR_SOURCES
 
 
@@ -37,17 +38,31 @@ def test_session_page_needs_a_job_id(client: TestClient) -> None:
     assert client.get("/sessions/not-an-id").status_code == 422
 
 
-def test_static_files_and_tus_client(client: TestClient) -> None:
+def test_static_files(client: TestClient) -> None:
     assert "TranscriptView" in client.get("/static/js/transcript.js").text
     assert client.get("/static/css/app.css").status_code == 200
+
+
+def _require_vendor_files() -> None:
+    if not all(any(p.is_file() for p in paths) for paths in VENDOR_CANDIDATES.values()):
+        pytest.skip("the npm libraries are not installed; run `make install` (needs npm)")
+
+
+def test_tus_client_is_served(client: TestClient) -> None:
+    _require_vendor_files()
     response = client.get("/static/vendor/tus.min.js")
-    if not any(path.is_file() for path in TUS_CANDIDATES):
-        assert response.status_code == 404
-        assert "make install" in response.json()["detail"]
-        return
     assert response.status_code == 200
     assert "javascript" in response.headers["content-type"]
     assert "tus" in response.text[:2000]
+
+
+def test_a_missing_tus_client_says_how_to_install_it(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(VENDOR_CANDIDATES, "tus.min.js", (tmp_path / "tus.min.js",))
+    response = client.get("/static/vendor/tus.min.js")
+    assert response.status_code == 404
+    assert "make install" in response.json()["detail"]
 
 
 def test_moment_links_redirect_to_the_session_page(client: TestClient) -> None:
@@ -63,19 +78,28 @@ def test_ui_routes_stay_out_of_the_openapi_schema(client: TestClient) -> None:
     assert "/api/jobs/{job_id}/segments/{index}" in paths
 
 
+def _referenced(page: str) -> list[str]:
+    """The URLs a reference page loads: its scripts, styles, icon and the OpenAPI document."""
+    return re.findall(r'(?:src|href|spec-url)="([^"]+)"', page) + re.findall(
+        r"url: '([^']+)'", page
+    )
+
+
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_api_reference_pages_are_served_locally(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert not re.search(r"https?://", response.text), "the page loads something from the web"
-    referenced = re.findall(r'(?:src|href|spec-url)="([^"]+)"', response.text)
-    referenced += re.findall(r"url: '([^']+)'", response.text)
+    referenced = _referenced(response.text)
     assert "/openapi.json" in referenced
     assert len(referenced) >= 3
-    if not all(any(p.is_file() for p in paths) for paths in VENDOR_CANDIDATES.values()):
-        pytest.skip("Swagger UI / ReDoc are not installed; run `make install` (needs npm)")
-    for url in referenced:
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_api_reference_pages_load_their_scripts(client: TestClient, path: str) -> None:
+    _require_vendor_files()
+    for url in _referenced(client.get(path).text):
         assert client.get(url).status_code == 200, url
 
 

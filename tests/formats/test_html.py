@@ -133,15 +133,20 @@ def test_empty_transcript_page(empty: Transcript) -> None:
     assert "No speech was transcribed." in text
 
 
+def test_script_never_parses_html_and_cannot_close_its_tag() -> None:
+    assert "innerHTML" not in JS and "</" not in JS
+
+
 def test_script_is_valid_javascript(tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.skip("node is not installed; the syntax check needs it")
+        pytest.skip(
+            "Node.js is not installed; run scripts/system-deps.sh (the syntax check needs it)"
+        )
     script = tmp_path / "page.js"
     script.write_text(JS, encoding="utf-8")
     result = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "innerHTML" not in JS and "</" not in JS
 
 
 def test_repeated_questions_link_to_their_own_segments() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import wave
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Dialog, Error, Page, sync_playwright
 
+from tests.browser import chromium_executable
 from video_transcriber.domain import Segment, Transcript
 from video_transcriber.formats import render
 
@@ -20,15 +20,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_executable()
     with sync_playwright() as playwright:
-        try:
-            launched = playwright.chromium.launch(
-                executable_path=executable,
-                args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
-            )
-        except Exception as error:  # no browser build on this machine
-            pytest.skip(f"headless Chromium is not available: {error}")
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+        )
         yield launched
         launched.close()
 

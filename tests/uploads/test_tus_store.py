@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.fakes import FakeClock
 from video_transcriber.errors import (
     UploadError,
     UploadExpiredError,
@@ -101,15 +101,37 @@ def test_hostile_ids_never_reach_the_file_system(tus: TusStore, hostile: str) ->
         tus.get(hostile, "")
 
 
-def test_expired_uploads_are_gone(tmp_path: Path) -> None:
-    tus = TusStore(tmp_path / "u", max_bytes=100, expiry_seconds=0.05)
+def test_expired_uploads_are_gone(tus: TusStore, upload_clock: FakeClock) -> None:
     info = tus.create(owner="", length=3, metadata={})
-    time.sleep(0.1)
+    upload_clock.advance(59.0)
+    assert tus.get(info.id, "").id == info.id  # 60 s expiry: not yet
+    upload_clock.advance(2.0)
     with pytest.raises(UploadExpiredError):
         tus.get(info.id, "")
+    assert not tus.data_path(info.id).exists()
+    with pytest.raises(UploadNotFoundError):
+        tus.get(info.id, "")
+
+
+def test_an_append_pushes_the_expiry_back(tus: TusStore, upload_clock: FakeClock) -> None:
+    info = tus.create(owner="", length=6, metadata={})
+    upload_clock.advance(50.0)
+    append(tus, info.id, b"abc")
+    upload_clock.advance(50.0)  # 100 s after creation, 50 s after the append
+    assert tus.get(info.id, "").offset == 3
+
+
+def test_sweep_deletes_only_expired_uploads(tus: TusStore, upload_clock: FakeClock) -> None:
     stale = tus.create(owner="", length=3, metadata={})
-    assert tus.sweep(now=time.time() + 1) == 1
+    upload_clock.advance(30.0)
+    fresh = tus.create(owner="", length=3, metadata={})
+    assert tus.sweep(now=upload_clock.now + 29.0) == 0
+    assert tus.sweep(now=upload_clock.now + 31.0) == 1
     assert not tus.data_path(stale.id).exists()
+    assert tus.data_path(fresh.id).exists()
+    upload_clock.advance(61.0)
+    assert tus.sweep() == 1  # without `now`, the store's own clock
+    assert list(tus.root.iterdir()) == []
 
 
 def test_take_moves_only_finished_uploads(tus: TusStore, tmp_path: Path) -> None:

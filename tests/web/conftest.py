@@ -2,23 +2,26 @@
 (Debian's `/usr/bin/chromium`, driven by Playwright for Python), and screenshots of each page at
 desktop and 360 px widths in `test-artifacts/screenshots/`.
 
+The server runs one job at a time, so a long `blocking_job` keeps the job under test queued until
+the test releases it: the session page then follows it over SSE from `queued` to `completed`.
+
 Tests skip when Chromium or the npm-installed tus client is missing (`make install` and
-`scripts/system-deps.sh` provide both).
+`scripts/system-deps.sh` provide both); on CI such a skip is a failure.
 """
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.api.conftest import REPO, LiveServer
+from tests.api.conftest import REPO, LiveServer, wait_for_status
+from tests.browser import chromium_executable
 from video_transcriber.api.routes.web import TUS_CANDIDATES
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -38,21 +41,22 @@ SERVER_ENV = {
     "VT_TUNING__WORKERS": "1",
     "VT_TUNING__MIN_WORKERS": "1",
     "VT_TUNING__DEFAULT_WORKERS": "1",
+    "VT_SERVICE__MAX_RUNNING_JOBS": "1",
 }
+BLOCKER_CLIP = "ljspeech_LJ001-0009_to_0032_concat.wav"
+"""171 s of speech (none of the words the tests search for): minutes of work for one worker."""
 
 
-def _require_browser_stack() -> None:
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip(
-            "Chromium is not installed; run scripts/system-deps.sh (apt-get install chromium)"
-        )
+def require_browser_stack() -> str:
+    """The Chromium binary, after checking the tus client the upload page needs is installed."""
     if not any(path.is_file() for path in TUS_CANDIDATES):
         pytest.skip("tus-js-client is not installed; run `make install` (needs npm)")
+    return chromium_executable()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    _require_browser_stack()
+    require_browser_stack()
     data_dir = tmp_path_factory.mktemp("ui") / "data"
     data_dir.mkdir()
     live = LiveServer(data_dir, SERVER_ENV).start()
@@ -63,10 +67,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    _require_browser_stack()
+    executable = require_browser_stack()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
         yield chromium
         chromium.close()
@@ -82,6 +86,50 @@ def page(browser: Browser, server: LiveServer) -> Iterator[Page]:
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@contextmanager
+def blocking_job(
+    server: LiveServer, media: Path, headers: dict[str, str] | None = None
+) -> Iterator[Callable[[], None]]:
+    """A long job running in the server's only job slot; the jobs submitted next stay queued
+    until the yielded `release()` cancels it (at the latest when the block ends)."""
+    with server.client(headers=headers or {}) as http:
+        response = http.post("/api/jobs", files={"file": (media.name, media.read_bytes())})
+        assert response.status_code == 201, response.text
+        job_id = response.json()["id"]
+        job = wait_for_status(http, job_id, {"running", "completed", "failed"}, timeout=120)
+        assert job["status"] == "running", job
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                cancelled = http.post(f"/api/jobs/{job_id}/cancel")
+                assert cancelled.status_code == 200, cancelled.text
+
+        try:
+            yield release
+        finally:
+            release()
+
+
+def expect_following_a_queued_job(page: Page) -> None:
+    """The session page opened on a queued job and its SSE stream is open (its first event, the
+    status snapshot, arrived), so every later change of the job reaches the page live."""
+    session = page.locator("#session")
+    expect(session).to_have_attribute("data-first-status", "queued")
+    expect(session).to_have_attribute("data-live-status", "1")
+
+
+def expect_followed_live(live: dict[str, str]) -> None:
+    """`live`, the session element's data set after the job finished, shows it followed the job
+    over SSE: the snapshot, `running` and `completed`, and the text as `segments` events."""
+    assert live["firstStatus"] == "queued", live
+    assert int(live.get("liveStatus", 0)) >= 3, live
+    assert int(live.get("liveSegments", 0)) >= 1, live
+    assert int(live.get("liveProgress", 0)) >= 1, live
 
 
 def shoot(page: Page, name: str) -> None:

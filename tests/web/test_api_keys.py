@@ -14,7 +14,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.api.conftest import LiveServer
-from tests.web.conftest import SERVER_ENV, _require_browser_stack, shoot
+from tests.web.conftest import (
+    BLOCKER_CLIP,
+    SERVER_ENV,
+    blocking_job,
+    expect_followed_live,
+    expect_following_a_queued_job,
+    require_browser_stack,
+    shoot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 
@@ -26,7 +34,7 @@ DONE_TIMEOUT_MS = 180_000
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """This module's own server, with one API key configured."""
-    _require_browser_stack()
+    require_browser_stack()
     data_dir = tmp_path_factory.mktemp("ui-keys") / "data"
     data_dir.mkdir()
     env = {
@@ -54,18 +62,20 @@ def test_session_works_with_an_api_key(
     expect(page.locator("#limit-note")).to_contain_text("each")
     expect(banner).to_be_hidden()
 
-    page.set_input_files("#file-input", str(speech_corpus_dir / CLIP))
-    page.fill("#session-name", "JFK with a key")
-    page.click("#start-upload")
-    page.wait_for_url("**/sessions/*", timeout=60_000)
+    # Queued behind a long job until the page follows it, so it is followed from the start.
+    key = {"Authorization": f"Bearer {KEY}"}
+    with blocking_job(server, speech_corpus_dir / BLOCKER_CLIP, key) as release:
+        page.set_input_files("#file-input", str(speech_corpus_dir / CLIP))
+        page.fill("#session-name", "JFK with a key")
+        page.click("#start-upload")
+        page.wait_for_url("**/sessions/*", timeout=60_000)
+        expect_following_a_queued_job(page)
+        release()
     expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
     expect(page.locator("#segments .segment").first).to_contain_text("fellow Americans")
     job_id = page.url.rsplit("/", 1)[-1]
-    live = page.locator("#session").evaluate("node => ({...node.dataset})")
-    if live["firstStatus"] in ("queued", "running"):
-        # Followed over SSE with a signed URL: at least the final status arrived that way (a
-        # short clip can finish between page load and subscribing, so there may be no other).
-        assert int(live.get("liveStatus", 0)) >= 1, live
+    # Followed over SSE with a signed URL (EventSource cannot send the key).
+    expect_followed_live(page.locator("#session").evaluate("node => ({...node.dataset})"))
     expect(banner).to_be_hidden()
 
     # The player loads the media through its signed URL.

@@ -26,6 +26,13 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return float(jiwer.wer(ref, hyp))
 
 
+def word_errors(reference: str, hypothesis: str) -> int:
+    """Wrong words (substitutions + deletions + insertions), both normalised first: WER's
+    numerator, for bounds on short clips, where one word is several percent."""
+    counts = error_counts(reference, hypothesis)
+    return counts["substitutions"] + counts["deletions"] + counts["insertions"]
+
+
 def error_counts(reference: str, hypothesis: str) -> dict[str, int]:
     """Substitutions, deletions and insertions, to tell dropped speech from misheard speech."""
     out = jiwer.process_words(normalize(reference), normalize(hypothesis))
