@@ -21,13 +21,8 @@ deletions. We know where speech is (VAD spans), so instead:
 6. segments are clamped inside the chunk, made monotonic and non-overlapping (`engine.cleanup`);
    word timings are dropped unless they were asked for.
 
-Where the time goes (10-minute lecture, tiny.en int8 beam 5, one thread, bench/engine_accuracy.py):
-an encoder pass cost ~0.4 s per window whatever it held while every window was encoded as 30 s,
-beam search ~5 ms per token for a batch of 4 windows, alignment ~40 ms per window. Hence
-re-decodes packed, alignment only where it can change the outcome, and the encoder fed only the
-window's audio and 5 s of silence (`DecodeOptions.encode_silence`), which made shorter windows,
-which tiny.en skips less in, cheap: decoding went from ~38 s (47-52 encoder passes, every window
-aligned) to ~24 s (~33 full passes, 28 s windows) to ~17.5 s (22 s windows, trimmed input).
+Measurements behind these choices (window length, trimmed encoder input, packed re-decodes,
+alignment only where it can change the outcome) are in docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
