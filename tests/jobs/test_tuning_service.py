@@ -75,3 +75,21 @@ def test_within_limits_alone_but_not_with_the_saved_values_is_a_conflict(tmp_pat
         "workers": 8,
         "threads_per_worker": 8,
     }
+
+
+def test_thread_bands_cover_every_worker_count() -> None:
+    limits = TuningLimits.of(TuningSettings())  # max_workers 16
+    assert limits.thread_bands() == [
+        (1, 1, 64),
+        (2, 2, 32),
+        (3, 3, 21),
+        (4, 4, 16),
+        (5, 5, 12),
+        (6, 6, 10),
+        (7, 7, 9),
+        (8, 8, 8),
+        (9, 9, 7),
+        (10, 10, 6),
+        (11, 12, 5),
+        (13, 16, 4),
+    ]

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from video_transcriber.api.schemas import MetricsPublic
+from video_transcriber.api.schemas import MetricsPublic, integral
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
 from video_transcriber.jobs.job import Job
@@ -38,7 +38,7 @@ class OptimizeRequest(BaseModel):
     """Values to use from the next job on; send `{}` to apply the recommended plan. Null means
     "let the planner decide"; a field left out keeps its saved value."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # `true` and `"4"` are not numbers
 
     workers: int | None = _tunable("workers", "Worker processes (at most `max_workers`).")
     threads_per_worker: int | None = _tunable(
@@ -48,6 +48,10 @@ class OptimizeRequest(BaseModel):
         "chunk_seconds", "Target chunk length (at most `max_chunk_seconds`)."
     )
     batch_size: int | None = _tunable("batch_size", "Decode windows batched together.")
+
+    _whole_numbers = field_validator("workers", "threads_per_worker", "batch_size", mode="before")(
+        integral
+    )
 
 
 class PlanPublic(BaseModel):

@@ -45,7 +45,7 @@ def field_bounds(name: str) -> tuple[float, float]:
         high = getattr(constraint, "le", high)
     if low is None or high is None:
         raise LookupError(f"TuningSettings.{name} has no ge/le bounds")
-    return float(low), float(high)
+    return low, high  # as written: ints for int fields
 
 
 def _int_bounds(name: str, cap: float = float("inf")) -> tuple[int, int]:
@@ -87,6 +87,19 @@ class TuningLimits:
                 f"more than {self.total_threads} in total"
             )
         return found
+
+    def thread_bands(self) -> list[tuple[int, int, int]]:
+        """`(first, last, threads)`: for workers from `first` to `last`, at most `threads` threads
+        per worker keep within `total_threads`; the bands cover every allowed worker count."""
+        bands: list[tuple[int, int, int]] = []
+        low, high = self.workers
+        for workers in range(low, high + 1):
+            threads = min(self.threads_per_worker[1], self.total_threads // workers)
+            if bands and bands[-1][2] == threads:
+                bands[-1] = (bands[-1][0], workers, threads)
+            else:
+                bands.append((workers, workers, threads))
+        return bands
 
     def _ranges(self) -> list[tuple[str, tuple[float, float]]]:
         return [
