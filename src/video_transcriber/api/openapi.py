@@ -115,7 +115,7 @@ def _non_null(prop: dict[str, Any]) -> dict[str, Any]:
     """The non-null branch of pydantic's `X | None` (`anyOf: [X, {"type": "null"}]`)."""
     for branch in prop.get("anyOf", [prop]):
         if branch.get("type") != "null":
-            return dict(branch) if branch is prop else branch
+            return branch
     raise LookupError("no non-null branch")
 
 
@@ -202,7 +202,8 @@ header it sent against the schema as the text it is)."""
 
 
 def _header(kind: str, description: str, *, required: bool = False) -> dict[str, Any]:
-    schema = {"type": "integer", "minimum": 0} if kind == "integer" else {"type": "string"}
+    """A response header; numbers as the digit strings they are on the wire."""
+    schema = {"type": "string", "pattern": "^[0-9]+$"} if kind == "number" else {"type": "string"}
     return {"schema": schema, "description": description, "required": required}
 
 
@@ -210,11 +211,11 @@ _TUS_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
     "post": {
         "Location": _header("string", "The new upload's URL.", required=True),
         "Upload-Expires": _header("string", "When an unfinished upload is deleted."),
-        "Upload-Offset": _header("integer", "Bytes stored, when the request carried some."),
+        "Upload-Offset": _header("number", "Bytes stored, when the request carried some."),
     },
     "head": {
-        "Upload-Offset": _header("integer", "Bytes stored so far.", required=True),
-        "Upload-Length": _header("integer", "The declared total, once known."),
+        "Upload-Offset": _header("number", "Bytes stored so far.", required=True),
+        "Upload-Length": _header("number", "The declared total, once known."),
         "Upload-Defer-Length": _header("string", "`1` while the total is not declared."),
         "Upload-Metadata": _header("string", "As sent at creation."),
         "Upload-Concat": _header("string", "`partial`, or `final;<part URLs>`."),
@@ -222,12 +223,13 @@ _TUS_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
         "Cache-Control": _header("string", "`no-store`."),
     },
     "patch": {
-        "Upload-Offset": _header("integer", "Bytes stored after this request.", required=True),
+        "Upload-Offset": _header("number", "Bytes stored after this request.", required=True),
         "Upload-Expires": _header("string", "When an unfinished upload is deleted."),
     },
     "delete": {},
 }
 """The headers of each tus success answer, which has no body."""
+_TUS_BODY = "application/offset+octet-stream"
 _TUS_VERSION_HEADER = {
     "Tus-Resumable": {
         "schema": {"type": "string", "enum": [TUS_VERSION]},
@@ -252,14 +254,10 @@ def _tus_protocol(max_bytes: int) -> Step:
             if path.startswith("/files"):
                 _tus_parameters(operation, headers)
                 _tus_responses(method, operation["responses"])
-                if method == "patch":
+                if method in ("post", "patch"):  # creation-with-upload: POST may carry bytes
                     operation["requestBody"] = {
-                        "required": True,
-                        "content": {
-                            "application/offset+octet-stream": {
-                                "schema": {"type": "string", "format": "binary"}
-                            }
-                        },
+                        "required": method == "patch",
+                        "content": {_TUS_BODY: {"schema": {"type": "string", "format": "binary"}}},
                     }
 
     return step
