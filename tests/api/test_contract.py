@@ -4,7 +4,7 @@ nothing.
 This is the run anyone can make by hand: the schemathesis CLI, from the repository root so that
 `schemathesis.toml` (the few rules a schema cannot state) and its hooks apply, against a real
 `video-transcriber serve` in a subprocess. Every check, a fixed seed and schemathesis' own
-default of examples per operation; about two minutes on 2 cores.
+default of examples per operation; about a minute on 2 cores.
 
 The server's pool is held to at most 2 workers: the fuzzer applies hundreds of plans through
 `POST /api/performance/optimize`, each change of workers or threads starts a new warm pool, and
