@@ -110,9 +110,7 @@ def _detail(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return response.text.strip()[:300] or response.reason_phrase
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, list):  # a validation error list
-        return "; ".join(str(item.get("msg", item)) for item in detail)
+    detail = body.get("detail") if isinstance(body, dict) else None  # always a sentence
     return str(detail or body)
 
 

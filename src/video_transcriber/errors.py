@@ -9,6 +9,8 @@
     │   └── EmptyMediaError               zero duration / no audio samples
     ├── ModelError                        the speech model cannot be found or loaded
     ├── ConfigurationError                settings that cannot work (bad values, unsafe defaults)
+    ├── TuningError                       a tuning change out of the limits (422)
+    │   └── TuningConflictError           valid alone, out of limits with the saved values (409)
     ├── UploadError                       upload refused (size cap, bad metadata)
     │   ├── UploadTooLargeError           over the size cap (413, before any byte lands)
     │   ├── UploadNotFoundError           no such upload for this caller (404)
@@ -63,6 +65,19 @@ class ModelError(VideoTranscriberError):
 
 class ConfigurationError(VideoTranscriberError):
     http_status = 500
+
+
+class TuningError(VideoTranscriberError):
+    """A change of workers, threads, chunk length or batch size that the limits rule out."""
+
+    http_status = 422
+
+
+class TuningConflictError(TuningError):
+    """A change that is within the limits by itself, but not together with the saved values
+    (for example threads that, times the saved workers, make too many threads)."""
+
+    http_status = 409
 
 
 class UploadError(VideoTranscriberError):

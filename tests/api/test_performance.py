@@ -29,7 +29,13 @@ def test_performance_reports_settings_plans_and_system(client: TestClient) -> No
     assert body["system"]["available_memory_bytes"] > 0
     assert body["settings"]["model"] == "tiny.en"
     assert body["settings"]["overrides"] == {}
-    assert body["limits"]["total_threads"] == 64
+    assert body["limits"] == {
+        "workers": [1, 16],
+        "threads_per_worker": [1, 64],
+        "total_threads": 64,
+        "chunk_seconds": [5.0, 600.0],
+        "batch_size": [1, 64],
+    }
 
 
 def test_optimization_lists_recommendations_with_reasons(client: TestClient) -> None:
@@ -163,6 +169,16 @@ def test_optimize_refuses_values_out_of_limits(client: TestClient, values: dict)
     response = client.post("/api/performance/optimize", json=values)
     assert response.status_code == 422, response.text
     assert client.get("/api/performance").json()["settings"]["overrides"] == {}
+
+
+def test_optimize_answers_409_for_values_that_conflict_with_the_saved_ones(
+    client: TestClient,
+) -> None:
+    assert client.post("/api/performance/optimize", json={"workers": 16}).status_code == 200
+    response = client.post("/api/performance/optimize", json={"threads_per_worker": 8})
+    assert response.status_code == 409, response.text
+    assert "128 threads" in response.json()["detail"]
+    assert client.get("/api/performance").json()["settings"]["overrides"] == {"workers": 16}
 
 
 @pytest.mark.e2e

@@ -3,6 +3,7 @@ fingerprint, the completion hook, backfill, and the migration's tables."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,29 @@ def test_backfill_and_unfinished_jobs(store: JobStore, service: JobInsights) -> 
     assert service.insights_for(queued) is None
     service.job_completed(queued.id)  # not completed: nothing happens, nothing raises
     service.job_completed("no-such-job")
+
+
+def test_refreshes_of_one_owner_share_a_recompute(
+    service: JobInsights, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of keyword edits: calls while a recompute runs only ask it to go round again."""
+    started, release = threading.Event(), threading.Event()
+    runs: list[str] = []
+
+    def recompute(owner: str) -> int:
+        runs.append(owner)
+        started.set()
+        release.wait(5)
+        return 0
+
+    monkeypatch.setattr(service, "recompute_owner", recompute)
+    first = threading.Thread(target=service.refresh_owner, args=("alice",))
+    first.start()
+    assert started.wait(5)
+    for _ in range(20):
+        service.refresh_owner("alice")  # returns at once: the running one goes round again
+    release.set()
+    first.join(5)
+    assert runs == ["alice", "alice"]
+    service.refresh_owner("alice")  # nothing running any more: it recomputes itself
+    assert runs == ["alice", "alice", "alice"]

@@ -12,16 +12,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from video_transcriber import __version__
 from video_transcriber.api.errors import install_error_handlers
+from video_transcriber.api.openapi import install_openapi
 from video_transcriber.api.routes import (
     docs,
     events,
@@ -37,7 +36,6 @@ from video_transcriber.api.routes import (
 )
 from video_transcriber.api.routes import metrics as metrics_route
 from video_transcriber.api.runtime import build_runner, install_metrics
-from video_transcriber.api.schemas import JobCreate
 from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
 from video_transcriber.jobs.runner import JobRunner
@@ -109,7 +107,7 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
             allow_headers=["*"],
             expose_headers=[*TUS_HEADERS, "Content-Disposition"],
         )
-    _document_request_bodies(app)
+    install_openapi(app, settings)
     return app
 
 
@@ -169,23 +167,3 @@ class TusMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_version)
-
-
-def _document_request_bodies(app: FastAPI) -> None:
-    """`POST /api/jobs` reads its body itself (JSON or streamed multipart); put the JSON body's
-    schemas in the OpenAPI components its description refers to."""
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = original()
-        _, definitions = models_json_schema(
-            [(JobCreate, "validation")], ref_template="#/components/schemas/{model}"
-        )
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for name, definition in definitions.get("$defs", {}).items():
-            components.setdefault(name, definition)
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -22,6 +22,7 @@ from video_transcriber.jobs.job_insights import JobInsights
 from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
 from video_transcriber.jobs.store import JobStore
+from video_transcriber.jobs.tuning_service import TuningService
 from video_transcriber.uploads.tus import TusStore
 
 
@@ -99,6 +100,7 @@ LayoutDep = Annotated[DataLayout, _app_state("layout")]
 IntakeDep = Annotated[JobIntake, _app_state("intake")]
 SignerDep = Annotated[LinkSigner, _app_state("link_signer")]
 InsightsDep = Annotated[JobInsights, _app_state("insights")]
+TuningDep = Annotated[TuningService, _app_state("tuning")]
 OwnerDep = Annotated[str, Depends(get_owner)]
 ReaderDep = Annotated[str, Depends(get_reader)]
 """The owner of a job's GET-only resource: API key, or the job's signed `?token=`."""

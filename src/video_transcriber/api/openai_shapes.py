@@ -14,6 +14,7 @@ import zlib
 from typing import Any
 
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from video_transcriber.domain import Segment, Transcript
 
@@ -26,6 +27,31 @@ LANGUAGE_NAMES = {
     "id": "indonesian", "vi": "vietnamese", "th": "thai", "ca": "catalan", "fa": "persian",
 }  # fmt: skip
 """OpenAI's verbose_json names the language in full, as Whisper's tokenizer does."""
+
+
+class OpenAIErrorDetail(BaseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str | None
+
+
+class OpenAIErrorBody(BaseModel):
+    """`{"error": {...}}`, as OpenAI's API answers errors."""
+
+    error: OpenAIErrorDetail
+
+
+class OpenAIModel(BaseModel):
+    id: str
+    object: str
+    created: int
+    owned_by: str
+
+
+class OpenAIModelList(BaseModel):
+    object: str
+    data: list[OpenAIModel]
 
 
 class OpenAIError(Exception):

@@ -1,8 +1,10 @@
 """What the service runs jobs with: the tunable warm pool, wrapped so metrics see every chunk.
 
 `build_runner` is called by the lifespan (in a worker thread: starting a pool spawns processes).
-A test that passes its own runner to `create_app` gets it wrapped for metrics, but has no pool
-to retune: `app.state.tunable` is then None and `POST /api/performance/optimize` only persists.
+It also sets `app.state.tuning`, the service through which `POST /api/performance/optimize`
+changes the tuning; what it saves becomes `app.state.settings`. A test that passes its own
+runner to `create_app` gets it wrapped for metrics, but has no pool to retune: the tuning
+service then only saves.
 """
 
 from __future__ import annotations
@@ -13,16 +15,21 @@ from video_transcriber.api.metrics import ObservedRunner, ServiceMetrics
 from video_transcriber.config import Settings
 from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.tunable import TunableRunner
+from video_transcriber.jobs.tuning_service import TuningService
 
 
 def build_runner(app: FastAPI, settings: Settings, override: JobRunner | None) -> JobRunner:
-    """The job runner for this app; sets `app.state.tunable` to the pool that can be retuned."""
+    """The job runner for this app; sets `app.state.tuning` around the pool it can retune."""
     metrics: ServiceMetrics = app.state.metrics
+
+    def publish(tuned: Settings) -> None:
+        app.state.settings = tuned
+
     if override is not None:
-        app.state.tunable = None
+        app.state.tuning = TuningService(settings, None, publish=publish)
         return ObservedRunner(override, metrics)
     tunable = TunableRunner(settings)
-    app.state.tunable = tunable
+    app.state.tuning = TuningService(settings, tunable, publish=publish)
     return ObservedRunner(tunable, metrics)
 
 
@@ -32,6 +39,5 @@ def install_metrics(app: FastAPI) -> ServiceMetrics:
 
     metrics = ServiceMetrics(lambda: getattr(app.state, "store", None))
     app.state.metrics = metrics
-    app.state.tunable = None
     app.add_middleware(UploadBytesMiddleware, metrics=metrics)
     return metrics

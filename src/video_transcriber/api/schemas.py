@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
 from video_transcriber.jobs.job import Job
 
@@ -22,17 +23,46 @@ KNOWN_MODELS = frozenset(
 )  # fmt: skip
 """Model names a request may ask for (plus the configured one); never a path on the server."""
 
+
+def allowed_models(settings: Settings) -> frozenset[str]:
+    """The model names a job of this service may ask for: the known ones and the configured one."""
+    return KNOWN_MODELS | {settings.model.name}
+
+
+def integral(value: Any) -> Any:
+    """For an `int` field of a strict request model (which refuses `true` and `"4"`), as a
+    `mode="before"` validator: JSON Schema's integers include `4.0`, which strict refuses too."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 TranscriptFormat = Literal["txt", "srt", "vtt", "json", "tsv", "md", "html"]
 
 
+class FieldError(BaseModel):
+    """One thing wrong with one part of a request."""
+
+    loc: list[str | int] = Field(
+        description='Where: `["body", "workers"]`, `["query", "limit"]`, `["path", "job_id"]`.'
+    )
+    msg: str = Field(description="What is wrong with it.")
+    type: str = Field(description="Pydantic's error type, e.g. `less_than_equal`, `missing`.")
+
+
 class ErrorBody(BaseModel):
+    """Every error of the service's own API (the OpenAI-compatible one answers in OpenAI's)."""
+
     detail: str = Field(description="What went wrong and what to do about it.")
+    errors: list[FieldError] = Field(
+        default=[],
+        description="For a request that is not valid (422): each part at fault, where the "
+        "service can name it. Absent otherwise.",
+    )
 
 
 class JobOptions(BaseModel):
     """Per-job decoding options; anything left out uses the service's settings."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # `true` is no beam size
 
     model: str | None = Field(
         default=None,
@@ -55,6 +85,8 @@ class JobOptions(BaseModel):
         examples=[["entropy", "exam"]],
     )
 
+    _whole_numbers = field_validator("beam_size", mode="before")(integral)
+
     def to_domain(self) -> TranscribeOptions:
         return TranscribeOptions(
             model=self.model,
@@ -67,7 +99,7 @@ class JobOptions(BaseModel):
 class JobCreate(BaseModel):
     """Create a job from a finished tus upload."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     upload_id: str = Field(
         pattern=r"^[0-9a-f]{32}$", description="The id at the end of the tus upload's URL."

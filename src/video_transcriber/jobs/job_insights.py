@@ -5,6 +5,9 @@ followed by its owner's global list (`jobs.keywords`). Each stored result carrie
 of the keyword and emphasis lists it was computed with; `insights_for` recomputes when the
 fingerprint no longer matches, so a keyword edit can never leave a stale answer behind, even if
 the eager recompute after the edit (`recompute_owner`) has not reached that job yet.
+Edits in quick succession share that recompute (`refresh_owner`): while one runs for an owner,
+further edits only ask it to go round once more, so a burst of edits never queues a recompute
+of every job per edit (each would hold a worker thread the API needs).
 
 `transcript_ready` is the manager's completion hook: it indexes the segments for search and
 computes the insights. It never raises: a job whose insights could not be computed is still a
@@ -16,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -54,6 +58,9 @@ class JobInsights:
         self.index = SearchIndex(store.engine)
         self.emphasis_phrases = list(settings.emphasis_phrases)
         self._sessions = sessionmaker(store.engine, expire_on_commit=False)
+        self._refresh_lock = threading.Lock()
+        self._refreshing: set[str] = set()
+        self._refresh_again: set[str] = set()
 
     def keywords_for(self, job: Job) -> list[str]:
         """The job's own keywords, then its owner's global ones."""
@@ -131,6 +138,31 @@ class JobInsights:
                 )
             ).all()
         return sum(self._refresh(job_id) for job_id in ids)
+
+    def refresh_owner(self, owner: str) -> None:
+        """`recompute_owner`, unless one is already running for `owner`: that one then goes
+        round once more when it is done, which covers this call's change too."""
+        with self._refresh_lock:
+            if owner in self._refreshing:
+                self._refresh_again.add(owner)
+                return
+            self._refreshing.add(owner)
+        while True:
+            try:
+                self.recompute_owner(owner)
+            except BaseException:
+                self._done_refreshing(owner)
+                raise
+            with self._refresh_lock:  # checking for more and handing back are one step
+                if owner not in self._refresh_again:
+                    self._refreshing.discard(owner)
+                    return
+                self._refresh_again.discard(owner)
+
+    def _done_refreshing(self, owner: str) -> None:
+        with self._refresh_lock:
+            self._refreshing.discard(owner)
+            self._refresh_again.discard(owner)
 
     def backfill(self) -> int:
         """Index and analyse completed jobs that have neither (finished before this feature)."""

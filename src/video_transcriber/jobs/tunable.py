@@ -10,6 +10,8 @@ effect for the next job at once: the new plan gets a new `PipelineRunner`, and a
 when workers or threads change. Jobs already running keep the pool they started on; a replaced
 pool is closed (in the background) as soon as its last job finishes, its own next idle moment.
 For that short while two pools run side by side, which costs memory but never stops a job.
+
+Changes while the service runs go through `jobs.tuning_service.TuningService`.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def replace_keywords(
 ) -> KeywordList:
     """Replace your global keyword list; your transcripts' insights are recomputed."""
     keywords = _valid(insights.keywords.set_global, owner, body.keywords)
-    background.add_task(insights.recompute_owner, owner)
+    background.add_task(insights.refresh_owner, owner)
     return KeywordList(keywords=keywords)
 
 
@@ -66,7 +66,7 @@ def add_keywords(
 ) -> KeywordList:
     """Add keywords to your global list (ones already there are kept once)."""
     keywords = _valid(insights.keywords.add_global, owner, body.keywords)
-    background.add_task(insights.recompute_owner, owner)
+    background.add_task(insights.refresh_owner, owner)
     return KeywordList(keywords=keywords)
 
 
@@ -81,7 +81,7 @@ def delete_keyword(
             status.HTTP_404_NOT_FOUND,
             f"{keyword!r} is not in your keyword list; GET /api/keywords shows what is.",
         )
-    background.add_task(insights.recompute_owner, owner)
+    background.add_task(insights.refresh_owner, owner)
     return KeywordList(keywords=remaining)
 
 

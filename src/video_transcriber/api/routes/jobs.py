@@ -38,7 +38,6 @@ from video_transcriber.api.routes.insights import (
     study_extras,
 )
 from video_transcriber.api.schemas import (
-    KNOWN_MODELS,
     ErrorBody,
     JobCreate,
     JobOptions,
@@ -46,6 +45,7 @@ from video_transcriber.api.schemas import (
     JobPublic,
     LinkTokenPublic,
     TranscriptFormat,
+    allowed_models,
 )
 from video_transcriber.api.streaming import declared_length, stream_body
 from video_transcriber.config import Settings
@@ -80,8 +80,8 @@ _CREATE_BODY: dict[str, Any] = {
                             "description": "JobOptions as a JSON object.",
                         },
                         "model": {"type": "string"},
-                        "language": {"type": "string"},
-                        "beam_size": {"type": "integer"},
+                        "language": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+                        "beam_size": {"type": "integer", "minimum": 1, "maximum": 16},
                         "word_timestamps": {"type": "boolean"},
                     },
                 }
@@ -290,10 +290,16 @@ def _parse(model: type[_M], data: bytes | dict[str, Any]) -> _M:
 
 def _checked(options: JobOptions, settings: Settings) -> Any:
     """Domain options, after refusing model names that are not plain known names."""
-    if options.model is not None and options.model not in KNOWN_MODELS | {settings.model.name}:
-        raise HTTPException(
-            422,
-            f"Unknown model {options.model!r}; use one of the names GET /api/config lists.",
+    if options.model is not None and options.model not in allowed_models(settings):
+        raise RequestValidationError(
+            [
+                {
+                    "type": "enum",
+                    "loc": ("body", "options", "model"),
+                    "msg": f"Unknown model {options.model!r}; use one of the names "
+                    "GET /api/config lists",
+                }
+            ]
         )
     return options.to_domain()
 
@@ -334,15 +340,44 @@ async def _from_multipart(
 
 
 def _form_options(fields: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    if fields.get("options", "").strip():
-        try:
-            data = json.loads(fields["options"])
-        except json.JSONDecodeError:
-            raise UploadError("The 'options' field must be a JSON object.") from None
-        if not isinstance(data, dict):
-            raise UploadError("The 'options' field must be a JSON object.")
-    for key in ("model", "language", "beam_size", "word_timestamps"):
-        if fields.get(key, "").strip():
-            data[key] = fields[key].strip()
+    """JobOptions from the form: `options` (a JSON object), then the single fields over it, as
+    sent; numbers and booleans are JSON literals (`4`, `true`), validated as strictly as JSON."""
+    data = _options_object(fields.get("options", ""))
+    for key in ("model", "language"):
+        if key in fields:
+            data[key] = fields[key]
+    for key in ("beam_size", "word_timestamps"):
+        if key in fields:
+            data[key] = _json_literal(fields[key])
     return data
+
+
+def _json_literal(text: str) -> Any:
+    """`4` -> 4, `true` -> True; anything else (`null` too) stays text, which validation
+    refuses for these fields."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return text
+    return value if isinstance(value, int | float | bool) else text
+
+
+def _options_object(text: str) -> dict[str, Any]:
+    """The `options` form field: a JSON object, or nothing; anything else is invalid (422)."""
+    if not text.strip():
+        return {}
+    try:
+        given = json.loads(text)
+    except json.JSONDecodeError:
+        given = None
+    if isinstance(given, dict):
+        return given
+    raise RequestValidationError(
+        [
+            {
+                "type": "json_invalid",
+                "loc": ("body", "options"),
+                "msg": "The 'options' field must be a JSON object",
+            }
+        ]
+    )

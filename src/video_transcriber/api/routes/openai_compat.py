@@ -18,6 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -31,7 +32,14 @@ from video_transcriber.api.deps import (
     SettingsDep,
     StoreDep,
 )
-from video_transcriber.api.openai_shapes import OpenAIError, model_list, simple_json, verbose_json
+from video_transcriber.api.openai_shapes import (
+    OpenAIError,
+    OpenAIErrorBody,
+    OpenAIModelList,
+    model_list,
+    simple_json,
+    verbose_json,
+)
 from video_transcriber.api.schemas import KNOWN_MODELS
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
@@ -58,7 +66,7 @@ RECHECK_SECONDS = 2.0
 """While waiting for the job: re-read it at least this often (a status event may be dropped)."""
 DISCONNECT_CHECK_SECONDS = 0.5
 """While waiting for the job: how often to check the client is still there."""
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
 _STARTED = int(time.time())
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -98,7 +106,38 @@ def _owner(request: Request) -> str:
     return owner
 
 
-@router.get("/models")
+_ERROR = {"model": OpenAIErrorBody}
+_FORM: dict[str, Any] = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "The audio or video."},
+        "model": {"type": "string", "description": "`whisper-1` means the configured model."},
+        "response_format": {"type": "string", "enum": list(RESPONSE_FORMATS)},
+        "timestamp_granularities[]": {
+            "type": "array",
+            "items": {"type": "string", "enum": sorted(GRANULARITIES)},
+        },
+        "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}$"},
+        "prompt": {"type": "string"},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
+_TRANSCRIPTION: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "`json` and `verbose_json` as JSON; `text`, `srt` and `vtt` as text.",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "required": ["text"], "properties": {"text": {}}}
+            },
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    },
+    **{code: _ERROR for code in (400, 401, 413, 500)},
+}
+
+
+@router.get("/models", response_model=OpenAIModelList, responses={401: _ERROR})
 def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
     """The models this service answers to (OpenAI's model list shape)."""
     try:
@@ -111,11 +150,9 @@ def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
 @router.post(
     "/audio/transcriptions",
     openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"multipart/form-data": {"schema": {"type": "object"}}},
-        }
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}
     },
+    responses=_TRANSCRIPTION,
 )
 async def create_transcription(
     request: Request,
@@ -164,14 +201,15 @@ async def _receive(request: Request, settings: Settings, destination: Path) -> _
     return form
 
 
-def _one(lists: dict[str, list[str]], name: str) -> str:
+def _one(lists: dict[str, list[str]], name: str) -> str | None:
+    """The field's last value as sent, None when it is absent (an empty value is a value)."""
     values = lists.get(name)
-    return values[-1].strip() if values else ""
+    return values[-1] if values else None
 
 
-def _model(requested: str, settings: Settings) -> str | None:
+def _model(requested: str | None, settings: Settings) -> str | None:
     """None for the configured model, else the requested known name."""
-    if not requested or requested in ALIASES or requested == settings.model.name:
+    if requested is None or requested in ALIASES or requested == settings.model.name:
         return None
     if requested not in KNOWN_MODELS:
         raise OpenAIError(
@@ -185,30 +223,13 @@ def _model(requested: str, settings: Settings) -> str | None:
 
 
 def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
-    fmt = _one(lists, "response_format") or "json"
-    if fmt not in RESPONSE_FORMATS:
-        raise OpenAIError(
-            400,
-            f"response_format must be one of {', '.join(RESPONSE_FORMATS)}.",
-            param="response_format",
-        )
-    granularities = set(lists.get("timestamp_granularities[]", []))
-    granularities |= set(lists.get("timestamp_granularities", []))
-    granularities = {value.strip() for value in granularities if value.strip()}
-    if not granularities <= GRANULARITIES:
-        raise OpenAIError(
-            400,
-            "timestamp_granularities may contain 'segment' and 'word'.",
-            param="timestamp_granularities",
-        )
-    language = _one(lists, "language").lower() or None
-    if language is not None and not _LANGUAGE.match(language):
-        raise OpenAIError(400, "language must be an ISO-639-1 code such as 'en'.", param="language")
+    fmt = _response_format(_one(lists, "response_format"))
+    granularities = _granularities(lists)
     _check_temperature(_one(lists, "temperature"))
     words = "word" in granularities and fmt == "verbose_json"
     options = TranscribeOptions(
         model=_model(_one(lists, "model"), settings),
-        language=language,
+        language=_language(_one(lists, "language")),
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,
     )
@@ -216,9 +237,41 @@ def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
     return _Params(fmt, options, segments=segments, words=words)
 
 
-def _check_temperature(value: str) -> None:
+def _response_format(value: str | None) -> str:
+    if value is None:
+        return "json"
+    if value not in RESPONSE_FORMATS:
+        raise OpenAIError(
+            400,
+            f"response_format must be one of {', '.join(RESPONSE_FORMATS)}.",
+            param="response_format",
+        )
+    return value
+
+
+def _granularities(lists: dict[str, list[str]]) -> set[str]:
+    granularities = set(lists.get("timestamp_granularities[]", []))
+    granularities |= set(lists.get("timestamp_granularities", []))
+    if not granularities <= GRANULARITIES:
+        raise OpenAIError(
+            400,
+            "timestamp_granularities may contain 'segment' and 'word'.",
+            param="timestamp_granularities",
+        )
+    return granularities
+
+
+def _language(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _LANGUAGE.fullmatch(value):
+        raise OpenAIError(400, "language must be an ISO-639-1 code such as 'en'.", param="language")
+    return value.lower()
+
+
+def _check_temperature(value: str | None) -> None:
     """Accepted for compatibility; decoding uses the service's own temperature schedule."""
-    if not value:
+    if value is None:
         return
     try:
         number = float(value)

@@ -20,6 +20,9 @@ from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.domain import JobStatus
 
 MAX_SEGMENT_CHARS = 5000
+NOT_BLANK = "[^" + "".join(f"\\u{c:04x}" for c in range(0x3001) if chr(c).isspace()) + "]"
+"""A character that is not white space as `str.split` sees it (all of which is below U+3001),
+spelled out: regex engines disagree on what `\\S` excludes."""
 
 router = APIRouter(tags=["jobs"])
 
@@ -27,9 +30,15 @@ router = APIRouter(tags=["jobs"])
 class SegmentEdit(BaseModel):
     """The corrected text of one segment."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    text: str = Field(min_length=1, max_length=MAX_SEGMENT_CHARS, examples=["The corrected line."])
+    text: str = Field(
+        min_length=1,
+        max_length=MAX_SEGMENT_CHARS,
+        examples=["The corrected line."],
+        description="Not blank: at least one character that is not white space.",
+        json_schema_extra={"pattern": NOT_BLANK},  # checked, with its own message, by _not_blank
+    )
 
     @field_validator("text")
     @classmethod

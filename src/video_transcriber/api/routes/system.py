@@ -8,7 +8,7 @@ from fastapi import APIRouter
 
 from video_transcriber import __version__
 from video_transcriber.api.deps import SettingsDep, StoreDep
-from video_transcriber.api.schemas import KNOWN_MODELS, Health, ServiceConfig, TranscriptFormat
+from video_transcriber.api.schemas import Health, ServiceConfig, TranscriptFormat, allowed_models
 from video_transcriber.api.security import KeyRing
 from video_transcriber.uploads.tus import TUS_EXTENSIONS, TUS_VERSION
 
@@ -35,6 +35,6 @@ def service_config(settings: SettingsDep) -> ServiceConfig:
         upload_expiry_seconds=service.upload_expiry_hours * 3600,
         auth_required=KeyRing(service.api_keys).required,
         default_model=settings.model.name,
-        models=sorted(KNOWN_MODELS | {settings.model.name}),
+        models=sorted(allowed_models(settings)),
         transcript_formats=list(get_args(TranscriptFormat)),
     )

@@ -18,17 +18,14 @@ export function authHeaders() {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-/** The message a failed response carries (`detail`, a string or FastAPI's validation list). */
+/** The message a failed response carries: `detail`, a sentence (validation errors too). */
 export async function errorMessage(response) {
   let detail = "";
   try {
     const body = await response.json();
-    detail = body.detail;
+    detail = typeof body.detail === "string" ? body.detail : "";
   } catch {
     detail = "";
-  }
-  if (Array.isArray(detail)) {
-    detail = detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
   }
   return detail || `The server answered ${response.status} ${response.statusText}.`;
 }
