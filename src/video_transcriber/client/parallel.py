@@ -228,7 +228,14 @@ def _plan(path: Path, count: int, chunk: int) -> tuple[_Plan, list[Part]]:
     return plan, parts
 
 
-def upload_parallel(
+@dataclass(frozen=True, slots=True)
+class SentParts:
+    urls: list[str]
+    size: int
+    resumed_from: int
+
+
+def send_parts(
     path: Path,
     service: ServiceClient,
     state: UploadState,
@@ -236,8 +243,8 @@ def upload_parallel(
     parallel: int,
     chunk_size: int,
     on_progress: ByteProgress | None = None,
-) -> UploadResult:
-    """Send `path` as `parallel` partial uploads at once, then concatenate them."""
+) -> SentParts:
+    """Send `path` as `parallel` partial uploads at once (resuming remembered ones)."""
     plan, parts = _plan(path, parallel, chunk_size)
     uploaders: list[Uploader] = []
     try:
@@ -252,8 +259,24 @@ def upload_parallel(
             running.run(plan.size, on_progress)
         except TusCommunicationError as exc:
             raise tus_error(exc, service.server) from exc
-    urls = [str(uploader.url) for uploader in uploaders]
-    return UploadResult(concatenate(service, urls, path.name), plan.size, resumed_from)
+    return SentParts([str(uploader.url) for uploader in uploaders], plan.size, resumed_from)
+
+
+def upload_parallel(
+    path: Path,
+    service: ServiceClient,
+    state: UploadState,
+    *,
+    parallel: int,
+    chunk_size: int,
+    on_progress: ByteProgress | None = None,
+) -> UploadResult:
+    """Send `path` as `parallel` partial uploads at once, then concatenate them."""
+    sent = send_parts(
+        path, service, state, parallel=parallel, chunk_size=chunk_size, on_progress=on_progress
+    )
+    final = concatenate(service, sent.urls, path.name)
+    return UploadResult(final, sent.size, sent.resumed_from)
 
 
 def forget_parts(path: Path, state: UploadState, parallel: int) -> None:
