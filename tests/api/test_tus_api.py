@@ -145,7 +145,7 @@ def test_parallel_parts_concatenate_into_a_job(client: TestClient, wav: Path) ->
     head = client.head(final_url, headers=TUS)
     assert head.headers["upload-offset"] == head.headers["upload-length"] == str(len(data))
     assert head.headers["upload-concat"].startswith("final;")
-    assert patch(client, final_url, len(data), b"x").status_code == 409  # final is immutable
+    assert patch(client, final_url, len(data), b"x").status_code == 403  # tus: final is immutable
     job = client.post("/api/jobs", json={"upload_id": final_url.rsplit("/", 1)[-1]}).json()
     done = wait_for_status(client, job["id"], {"completed"})
     assert done["size_bytes"] == len(data)

@@ -33,7 +33,8 @@ from tusclient.uploader import Uploader
 from video_transcriber.client.resume import UploadState, file_fingerprint
 from video_transcriber.client.service import ServiceClient
 from video_transcriber.client.tus import ByteProgress, UploadResult, send_chunks, tus_error
-from video_transcriber.uploads.tus import TUS_VERSION, encode_metadata
+from video_transcriber.uploads.metadata import encode_metadata
+from video_transcriber.uploads.tus import TUS_VERSION
 
 MIN_PART_BYTES = 64 * 1024
 """Parts are never smaller than this; a smaller file goes up in fewer parts."""

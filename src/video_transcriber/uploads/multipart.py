@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -67,9 +67,9 @@ class StreamingForm:
             },
         )
 
-    def feed(self, data: bytes) -> None:
+    def feed(self, data: bytes | bytearray) -> None:
         try:
-            self._parser.write(data)
+            self._parser.write(cast(bytes, data))  # it only indexes, finds and slices: any buffer
         except FormParserError as exc:
             raise UploadError(_MALFORMED) from exc
 
