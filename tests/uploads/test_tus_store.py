@@ -28,7 +28,7 @@ def append(tus: TusStore, upload_id: str, data: bytes, owner: str = "") -> None:
     info = tus.begin_append(upload_id, owner, offset=tus.get(upload_id, owner).offset)
     assert len(data) <= tus.room(info)
     writer = tus.open_writer(info)
-    writer.write(data)
+    writer.write([data])
     tus.finish_append(info, writer)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -67,11 +67,16 @@ class StreamingForm:
             },
         )
 
-    def feed(self, data: bytes | bytearray) -> None:
+    def feed(self, data: bytes) -> None:
         try:
-            self._parser.write(cast(bytes, data))  # it only indexes, finds and slices: any buffer
+            self._parser.write(data)
         except FormParserError as exc:
             raise UploadError(_MALFORMED) from exc
+
+    def feed_many(self, pieces: list[bytes]) -> None:
+        """`feed` each piece in turn (what `api.streaming.stream_body` hands over)."""
+        for piece in pieces:
+            self.feed(piece)
 
     def finish(self) -> FormResult:
         try:

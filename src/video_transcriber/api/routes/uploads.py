@@ -273,10 +273,11 @@ async def _append(
     digest = checksum.new() if checksum is not None else None
     writer = await run_in_threadpool(uploads.open_writer, info, digest)
 
-    def sink(block: bytearray) -> None:
-        if writer.written + len(block) > room:
-            raise _overflow(uploads, info, info.offset + writer.written + len(block))
-        writer.write(block)
+    def sink(pieces: list[bytes]) -> None:
+        size = sum(len(piece) for piece in pieces)
+        if writer.written + size > room:
+            raise _overflow(uploads, info, info.offset + writer.written + size)
+        writer.write(pieces)
 
     try:
         whole = await stream_body(request, sink)
