@@ -14,7 +14,6 @@ rerunning with the same `--parallel` resumes every part where it stopped.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import uuid
@@ -30,6 +29,7 @@ from tusclient.exceptions import TusCommunicationError
 from tusclient.fingerprint.interface import Fingerprint
 from tusclient.uploader import Uploader
 
+from video_transcriber.client.region import FileRegion
 from video_transcriber.client.resume import UploadState, file_fingerprint
 from video_transcriber.client.service import ServiceClient
 from video_transcriber.client.tus import ByteProgress, UploadResult, send_chunks, tus_error
@@ -53,39 +53,6 @@ def plan_parts(size: int, count: int) -> list[Part]:
     count = max(1, min(count, size // MIN_PART_BYTES))
     bounds = [size * i // count for i in range(count + 1)]
     return [Part(i, bounds[i], bounds[i + 1]) for i in range(count)]
-
-
-class FileRegion:
-    """Bytes `start..end` of a file as the seekable stream tuspy reads a part from."""
-
-    def __init__(self, path: Path, start: int, end: int) -> None:
-        self._file = path.open("rb")
-        self.start, self.end = start, end
-        self._position = 0
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._position, os.SEEK_END: self.end - self.start}
-        self._position = max(0, base[whence] + offset)
-        return self._position
-
-    def tell(self) -> int:
-        return self._position
-
-    def read(self, size: int = -1) -> bytes:
-        left = max(0, self.end - self.start - self._position)
-        self._file.seek(self.start + self._position)
-        data = self._file.read(left if size < 0 else min(size, left))
-        self._position += len(data)
-        return data
-
-    def __enter__(self) -> FileRegion:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        """tuspy closes the stream it fingerprints; this one stays open until `close()`."""
-
-    def close(self) -> None:
-        self._file.close()
 
 
 class PartFingerprint(Fingerprint):

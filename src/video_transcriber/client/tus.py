@@ -7,6 +7,7 @@ rest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.uploader import Uploader
 
+from video_transcriber.client.region import FileRegion
 from video_transcriber.client.resume import ContentFingerprint, UploadState, file_fingerprint
 from video_transcriber.client.service import ClientError, ServiceClient, explain, unreachable
 
@@ -45,10 +47,12 @@ def tus_error(exc: TusCommunicationError, server: str) -> ClientError:
     return ClientError(explain(status, detail, server))
 
 
-def _uploader(path: Path, service: ServiceClient, state: UploadState, chunk: int) -> Uploader:
+def _uploader(
+    path: Path, stream: FileRegion, service: ServiceClient, state: UploadState, chunk: int
+) -> Uploader:
     tus = TusClient(f"{service.server}/files/", headers=dict(service.headers))
     return tus.uploader(
-        file_path=str(path),
+        file_stream=stream,
         chunk_size=chunk,
         metadata={"filename": path.name},
         store_url=True,
@@ -57,17 +61,20 @@ def _uploader(path: Path, service: ServiceClient, state: UploadState, chunk: int
     )
 
 
-def open_uploader(path: Path, service: ServiceClient, state: UploadState, chunk: int) -> Uploader:
-    """A tus uploader for `path`, resuming a remembered upload if the server still has it."""
+def open_uploader(
+    path: Path, stream: FileRegion, service: ServiceClient, state: UploadState, chunk: int
+) -> Uploader:
+    """A tus uploader reading `stream` (of `path`), resuming a remembered upload if the server
+    still has it."""
     try:
-        return _uploader(path, service, state, chunk)
+        return _uploader(path, stream, service, state, chunk)
     except TusCommunicationError as exc:
         if exc.status_code not in (404, 410):
             raise tus_error(exc, service.server) from exc
     # The server no longer knows the remembered upload (expired or consumed): start again.
     state.remove_item(file_fingerprint(path))
     try:
-        return _uploader(path, service, state, chunk)
+        return _uploader(path, stream, service, state, chunk)
     except TusCommunicationError as exc:
         raise tus_error(exc, service.server) from exc
 
@@ -95,14 +102,15 @@ def upload_file(
     on_progress: ByteProgress | None = None,
 ) -> UploadResult:
     """Send `path` over tus (resuming if possible); returns the finished upload's URL."""
-    uploader = open_uploader(path, service, state, chunk_size)
-    size = uploader.get_file_size()
-    resumed_from = uploader.offset if uploader.url else 0
-    report = None if on_progress is None else (lambda offset: on_progress(offset, size))
-    try:
-        send_chunks(uploader, report)
-    except TusCommunicationError as exc:
-        raise tus_error(exc, service.server) from exc
+    with contextlib.closing(FileRegion(path)) as stream:
+        uploader = open_uploader(path, stream, service, state, chunk_size)
+        size = uploader.get_file_size()
+        resumed_from = uploader.offset if uploader.url else 0
+        report = None if on_progress is None else (lambda offset: on_progress(offset, size))
+        try:
+            send_chunks(uploader, report)
+        except TusCommunicationError as exc:
+            raise tus_error(exc, service.server) from exc
     assert uploader.url is not None
     return UploadResult(uploader.url, size, resumed_from)
 
