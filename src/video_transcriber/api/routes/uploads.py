@@ -149,7 +149,7 @@ async def tus_create(
         raise UploadError("Upload-Concat must be 'partial' or 'final;<upload URLs>'.")
     length = _creation_length(upload_length, upload_defer_length)
     placement = parse_placement(upload_concat_layout)
-    checksum = parse_checksum(upload_checksum)
+    checksum = parse_checksum(upload_checksum)  # refused before anything is created
     info = await run_in_threadpool(
         lambda: uploads.create(
             owner=owner,
