@@ -147,3 +147,23 @@ def test_errors_are_clear_and_exit_1(
     assert not_media.returncode == 1
     assert "cannot use this file" in not_media.stderr
     assert not (tmp_path / "out" / "lecture.txt").exists()
+
+
+def test_parallel_upload_joins_parts_into_the_job(
+    live_server: Callable[..., LiveServer], jfk_clip: Clip, tmp_path: Path
+) -> None:
+    server = live_server(VT_SERVICE__TUS_CHUNK_BYTES=str(CHUNK))
+    out = tmp_path / "out"
+    state = tmp_path / "state.json"
+    done = run_cli(
+        jfk_clip.path, "--server", server.url, "-o", out, "-f", "txt", "--state", state,
+        "--parallel", "3",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert PHRASE in normalize((out / f"{jfk_clip.path.stem}.txt").read_text())
+    assert json.loads(state.read_text()) == {}  # no part left to resume
+    assert tus_bytes_received(server) == jfk_clip.path.stat().st_size
+    [job] = httpx.get(f"{server.url}/api/jobs").json()["items"]
+    assert job["name"] == jfk_clip.path.stem
+    media = httpx.get(f"{server.url}/api/jobs/{job['id']}/media")
+    assert media.content == jfk_clip.path.read_bytes()

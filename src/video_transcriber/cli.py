@@ -245,12 +245,23 @@ def upload(
     state: Annotated[
         Path, typer.Option(help="Where unfinished uploads are remembered, for resuming.")
     ] = Path("~/.cache/video-transcriber/uploads.json"),
+    parallel: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=16,
+            help="Send each file as N partial uploads at once, joined on the server (tus "
+            "concatenation); 1 sends one stream.",
+        ),
+    ] = 1,
 ) -> None:
     """Upload FILES to a running service (resumable tus), wait, and download the transcripts."""
     from video_transcriber.client import ClientError, UploadOptions, run_upload
 
     console = Console(stderr=True)
-    options = UploadOptions(server, api_key, output_dir, tuple(parse_formats(formats)), name, state)
+    options = UploadOptions(
+        server, api_key, output_dir, tuple(parse_formats(formats)), name, state, parallel
+    )
     try:
         failures = run_upload(files, options, console)
     except ClientError as exc:

@@ -15,6 +15,8 @@
     │   ├── UploadTooLargeError           over the size cap (413, before any byte lands)
     │   ├── UploadNotFoundError           no such upload for this caller (404)
     │   ├── UploadOffsetError             resumed at the wrong offset, or busy (409)
+    │   ├── UploadFinalError              a PATCH to a concatenated final upload (403)
+    │   ├── UploadChecksumError           a PATCH whose bytes do not match Upload-Checksum (460)
     │   └── UploadExpiredError            unfinished for too long and deleted (410)
     ├── JobError                          job lookups and state changes
     │   ├── JobNotFoundError
@@ -94,6 +96,14 @@ class UploadNotFoundError(UploadError):
 
 class UploadOffsetError(UploadError):
     http_status = 409
+
+
+class UploadFinalError(UploadError):
+    http_status = 403
+
+
+class UploadChecksumError(UploadError):
+    http_status = 460
 
 
 class UploadExpiredError(UploadError):

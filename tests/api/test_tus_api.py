@@ -4,6 +4,9 @@ deferred length), termination, concatenation, expiration, and the size cap befor
 from __future__ import annotations
 
 import base64
+import hashlib
+import itertools
+import os
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -146,7 +149,7 @@ def test_parallel_parts_concatenate_into_a_job(client: TestClient, wav: Path) ->
     head = client.head(final_url, headers=TUS)
     assert head.headers["upload-offset"] == head.headers["upload-length"] == str(len(data))
     assert head.headers["upload-concat"].startswith("final;")
-    assert patch(client, final_url, len(data), b"x").status_code == 409  # final is immutable
+    assert patch(client, final_url, len(data), b"x").status_code == 403  # tus: final is immutable
     job = client.post("/api/jobs", json={"upload_id": final_url.rsplit("/", 1)[-1]}).json()
     done = wait_for_status(client, job["id"], {"completed"})
     assert done["size_bytes"] == len(data)
@@ -204,3 +207,84 @@ def test_method_override(client: TestClient) -> None:
 def test_errors_carry_tus_resumable(client: TestClient, path: str) -> None:
     response = client.head(path, headers=TUS) if path != "/files/" else client.post(path)
     assert response.headers.get("tus-resumable") == "1.0.0"
+
+
+def sha1_header(data: bytes) -> str:
+    return "sha1 " + base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+def test_checksums_keep_only_matching_bytes(client: TestClient) -> None:
+    options = client.options("/files/")
+    assert "checksum" in options.headers["tus-extension"].split(",")
+    assert "sha1" in options.headers["tus-checksum-algorithm"].split(",")
+    url = create(client, 6)
+    headers = {**OCTET, "Upload-Offset": "0"}
+    wrong = client.patch(
+        url, content=b"abc", headers={**headers, "Upload-Checksum": sha1_header(b"abd")}
+    )
+    assert wrong.status_code == 460 and "checksum" in wrong.json()["detail"].lower()
+    assert client.head(url, headers=TUS).headers["upload-offset"] == "0"
+    unknown = client.patch(
+        url, content=b"abc", headers={**headers, "Upload-Checksum": "crc99 AA=="}
+    )
+    assert unknown.status_code == 400 and "sha1" in unknown.json()["detail"]
+    right = client.patch(
+        url, content=b"abc", headers={**headers, "Upload-Checksum": sha1_header(b"abc")}
+    )
+    assert right.status_code == 204 and right.headers["upload-offset"] == "3"
+
+
+def test_laid_out_parts_make_the_final_upload(client: TestClient, data_dir: Path) -> None:
+    data = os.urandom(30_000)
+    cuts = [0, 10_000, 20_000, 30_000]
+    urls = []
+    for start, end in itertools.pairwise(cuts):
+        url = create(
+            client,
+            end - start,
+            **{"Upload-Concat": "partial", "Upload-Concat-Layout": f"layout-token-1 {start} 30000"},
+        )
+        assert patch(client, url, 0, data[start:end]).status_code == 204
+        urls.append(url)
+    concat = "final;" + " ".join(urls)
+    final = client.post("/files/", headers={**TUS, "Upload-Concat": concat})
+    assert final.status_code == 201
+    final_url = final.headers["location"].removeprefix("http://testserver")
+    head = client.head(final_url, headers=TUS)
+    assert head.headers["upload-concat"] == concat  # as the client sent it
+    assert head.headers["upload-offset"] == head.headers["upload-length"] == "30000"
+    assert (data_dir / "uploads" / final_url.rsplit("/", 1)[-1]).read_bytes() == data
+    assert patch(client, final_url, 30_000, b"x").status_code == 403
+    assert all(client.head(url, headers=TUS).status_code == 404 for url in urls)
+
+
+def test_bad_finals_and_layouts_get_clear_errors(client: TestClient) -> None:
+    bad_layout = client.post(
+        "/files/",
+        headers={
+            **TUS,
+            "Upload-Length": "5",
+            "Upload-Concat": "partial",
+            "Upload-Concat-Layout": "x",
+        },
+    )
+    assert (
+        bad_layout.status_code == 400 and "<token> <start> <total>" in bad_layout.json()["detail"]
+    )
+    part = create(client, 5, **{"Upload-Concat": "partial"})
+    patch(client, part, 0, b"abc")
+    unfinished = client.post("/files/", headers={**TUS, "Upload-Concat": f"final;{part}"})
+    assert unfinished.status_code == 400 and "not a finished partial" in unfinished.json()["detail"]
+    patch(client, part, 3, b"de")
+    missing = "/files/" + "0" * 32
+    gone = client.post("/files/", headers={**TUS, "Upload-Concat": f"final;{part} {missing}"})
+    assert gone.status_code == 404 and missing in gone.json()["detail"]
+    foreign = client.post("/files/", headers={**TUS, "Upload-Concat": "final;/etc/passwd"})
+    assert foreign.status_code == 400 and "/files/<id>" in foreign.json()["detail"]
+    twice = client.post("/files/", headers={**TUS, "Upload-Concat": f"final;{part} {part}"})
+    assert twice.status_code == 400
+    with_length = client.post(
+        "/files/", headers={**TUS, "Upload-Concat": f"final;{part}", "Upload-Length": "5"}
+    )
+    assert with_length.status_code == 400
+    assert client.head(part, headers=TUS).headers["upload-offset"] == "5"  # the part is intact

@@ -15,7 +15,8 @@ from video_transcriber.errors import (
     UploadOffsetError,
     UploadTooLargeError,
 )
-from video_transcriber.uploads.tus import TusStore, encode_metadata, parse_metadata
+from video_transcriber.uploads.metadata import encode_metadata, parse_metadata
+from video_transcriber.uploads.tus import TusStore
 
 
 @pytest.fixture
@@ -26,8 +27,9 @@ def tus(tmp_path: Path) -> TusStore:
 def append(tus: TusStore, upload_id: str, data: bytes, owner: str = "") -> None:
     info = tus.begin_append(upload_id, owner, offset=tus.get(upload_id, owner).offset)
     assert len(data) <= tus.room(info)
-    with tus.open_data(upload_id) as out:
-        out.write(data)
+    writer = tus.open_writer(info)
+    writer.write([data])
+    tus.finish_append(info, writer)
 
 
 def test_oversize_is_refused_before_anything_is_written(tus: TusStore) -> None:

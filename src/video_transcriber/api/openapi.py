@@ -25,7 +25,8 @@ from video_transcriber.api.routes.openai_compat import ALIASES
 from video_transcriber.api.schemas import JobCreate, allowed_models
 from video_transcriber.config import Settings
 from video_transcriber.jobs.tuning_service import TuningLimits
-from video_transcriber.uploads.tus import MAX_METADATA_CHARS, TUS_VERSION
+from video_transcriber.uploads.metadata import MAX_METADATA_CHARS
+from video_transcriber.uploads.tus import TUS_VERSION
 
 Document = dict[str, Any]
 _ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}

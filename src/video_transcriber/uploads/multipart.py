@@ -73,6 +73,11 @@ class StreamingForm:
         except FormParserError as exc:
             raise UploadError(_MALFORMED) from exc
 
+    def feed_many(self, pieces: list[bytes]) -> None:
+        """`feed` each piece in turn (what `api.streaming.stream_body` hands over)."""
+        for piece in pieces:
+            self.feed(piece)
+
     def finish(self) -> FormResult:
         try:
             self._parser.finalize()

@@ -9,14 +9,15 @@ deletes expired uploads. This module keeps the protocol's state; `api.routes.upl
 
 Each upload is two files under the uploads directory: `<id>` (the bytes; its size *is* the
 offset, so a crash never leaves offset and data disagreeing) and `<id>.json` (length, owner,
-metadata, concatenation facts, expiry). Ids are generated 32-hex strings and checked before any
-path is built. Methods block on disk I/O: the API calls them from a worker thread.
+metadata, concatenation facts, expiry). A partial upload whose client said where it belongs
+(`uploads.layout`) keeps its bytes at that place in a layout file instead; its offset is then
+stored in its record, written only after the bytes are on disk, so it never runs ahead of them.
+Ids are generated 32-hex strings and checked before any path is built. Methods block on disk
+I/O: the API calls them from a worker thread.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import re
@@ -24,15 +25,19 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any
 
 from video_transcriber.errors import (
     UploadError,
     UploadExpiredError,
+    UploadFinalError,
     UploadNotFoundError,
     UploadOffsetError,
     UploadTooLargeError,
 )
+from video_transcriber.uploads.concat import Source, copy_into
+from video_transcriber.uploads.layout import Layouts, Placement, Region, layout_id
+from video_transcriber.uploads.writer import DataWriter
 
 TUS_VERSION = "1.0.0"
 """The tus protocol version spoken (the `Tus-Resumable` header on every `/files` response)."""
@@ -41,15 +46,12 @@ TUS_EXTENSIONS = (
     "creation-with-upload",
     "creation-defer-length",
     "termination",
+    "checksum",
     "concatenation",
     "expiration",
 )
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
-_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-MAX_METADATA_CHARS = 4096
-MAX_PARTS = 256
-COPY_BLOCK = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,16 @@ class UploadInfo:
     partial: bool = False
     final: bool = False
     parts: list[str] = field(default_factory=list)
+    concat: str = ""
+    """A final upload's `Upload-Concat` header as the client sent it (HEAD repeats it)."""
+    layout: str | None = None
+    """The layout file a laid-out partial upload's bytes live in; None: its own file."""
+    start: int = 0
+    """Where a laid-out part begins in its layout file."""
+
+    @property
+    def region(self) -> Region:
+        return Region(self.id, self.start, self.length or 0)
 
     @property
     def complete(self) -> bool:
@@ -83,32 +95,6 @@ def too_large_message(size: int, limit: int) -> str:
     )
 
 
-def parse_metadata(header: str | None) -> dict[str, str]:
-    """Decode `Upload-Metadata`: comma-separated `key base64value` pairs (the value is optional)."""
-    if not header:
-        return {}
-    if len(header) > MAX_METADATA_CHARS:
-        raise UploadError("Upload-Metadata is too long; send only a file name and type.")
-    metadata: dict[str, str] = {}
-    for pair in header.split(","):
-        key, _, value = pair.strip().partition(" ")
-        if not _KEY.match(key) or key in metadata:
-            raise UploadError(f"Upload-Metadata has an invalid or repeated key {key!r}.")
-        try:
-            metadata[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError) as exc:
-            raise UploadError(
-                f"Upload-Metadata value for {key!r} is not base64-encoded UTF-8."
-            ) from exc
-    return metadata
-
-
-def encode_metadata(metadata: dict[str, str]) -> str:
-    return ",".join(
-        f"{key} {base64.b64encode(value.encode()).decode()}" for key, value in metadata.items()
-    )
-
-
 class TusStore:
     """Uploads in one directory, each visible only to the owner that created it."""
 
@@ -117,6 +103,7 @@ class TusStore:
         self.max_bytes = max_bytes
         self.expiry_seconds = expiry_seconds
         root.mkdir(parents=True, exist_ok=True)
+        self.layouts = Layouts(root / "layouts")
 
     # -- paths and records ------------------------------------------------------------------
 
@@ -130,7 +117,8 @@ class TusStore:
 
     def _save(self, info: UploadInfo) -> None:
         record = asdict(info)
-        record.pop("offset")
+        if info.layout is None:
+            record.pop("offset")  # the data file's size says it
         temporary = self._info_path(info.id).with_suffix(".json.tmp")
         temporary.write_text(json.dumps(record))
         os.replace(temporary, self._info_path(info.id))
@@ -138,10 +126,16 @@ class TusStore:
     def _load(self, upload_id: str) -> UploadInfo:
         try:
             record = json.loads(self._info_path(upload_id).read_text())
-            offset = self.data_path(upload_id).stat().st_size
+            if record.get("layout") is None:
+                record["offset"] = self.data_path(upload_id).stat().st_size
+            elif not self.layouts.data_path(record["layout"]).exists():
+                raise FileNotFoundError(record["layout"])
         except (FileNotFoundError, json.JSONDecodeError) as exc:
             raise UploadNotFoundError(_not_found()) from exc
-        return UploadInfo(**record, offset=offset)
+        return UploadInfo(**record)
+
+    def _exists(self, upload_id: str) -> bool:
+        return self._info_path(upload_id).exists()
 
     def get(self, upload_id: str, owner: str) -> UploadInfo:
         """The upload, if `owner` created it and it has not expired."""
@@ -164,8 +158,11 @@ class TusStore:
         length: int | None,
         metadata: dict[str, str],
         partial: bool = False,
+        placement: Placement | None = None,
     ) -> UploadInfo:
-        """A new empty upload; refused with `UploadTooLargeError` before anything is written."""
+        """A new empty upload; refused with `UploadTooLargeError` before anything is written.
+
+        A partial upload with a `placement` is laid out in place (`uploads.layout`)."""
         if length is not None:
             self.check_size(length)
         now = time.time()
@@ -178,8 +175,26 @@ class TusStore:
             expires=now + self.expiry_seconds,
             partial=partial,
         )
-        self.data_path(info.id).touch(exist_ok=False)
-        self._save(info)
+        if placement is None:
+            self.data_path(info.id).touch(exist_ok=False)
+            self._save(info)
+            return info
+        return self._create_placed(info, placement)
+
+    def _create_placed(self, info: UploadInfo, placement: Placement) -> UploadInfo:
+        if not info.partial or info.length is None:
+            raise UploadError(
+                "Upload-Concat-Layout is only for partial uploads (Upload-Concat: partial) with "
+                "an Upload-Length."
+            )
+        self.check_size(placement.total)
+        info = replace(info, start=placement.start, layout=layout_id(info.owner, placement.token))
+        self._save(info)  # before the claim, so that other claims see this part exists
+        try:
+            self.layouts.claim(info.owner, placement, info.region, self._exists)
+        except BaseException:
+            self._info_path(info.id).unlink(missing_ok=True)
+            raise
         return info
 
     def check_size(self, size: int) -> None:
@@ -189,43 +204,71 @@ class TusStore:
             raise UploadTooLargeError(too_large_message(size, self.max_bytes))
 
     def concatenate(
-        self, *, owner: str, part_ids: list[str], metadata: dict[str, str]
+        self, *, owner: str, part_ids: list[str], metadata: dict[str, str], concat: str = ""
     ) -> UploadInfo:
-        """A final upload made of finished partial uploads, in order; the parts are then deleted."""
-        if not 1 <= len(part_ids) <= MAX_PARTS or len(set(part_ids)) != len(part_ids):
-            raise UploadError(
-                f"Upload-Concat must list between 1 and {MAX_PARTS} different partial uploads."
-            )
-        parts = [self.get(part_id, owner) for part_id in part_ids]
-        for part in parts:
-            if not part.partial or not part.complete:
-                raise UploadError(
-                    f"Upload {part.id} is not a finished partial upload; finish uploading it "
-                    "(created with 'Upload-Concat: partial') before concatenating."
-                )
-        self.check_size(sum(part.offset for part in parts))
-        final = self.create(owner=owner, length=None, metadata=metadata)
-        try:
-            self._copy_parts(final.id, parts)
-        except OSError as exc:
-            self._remove(final.id)
-            raise UploadError(
-                "A partial upload changed while it was being concatenated; upload it again."
-            ) from exc
+        """A final upload made of finished partial uploads, in order; the parts are then deleted.
+
+        Parts laid out to fill one layout file, in this order, become the final by a rename;
+        any others are copied into a new file."""
+        parts = [self._part_of_final(part_id, owner) for part_id in part_ids]
         length = sum(part.offset for part in parts)
-        self._save(replace(final, length=length, final=True, parts=list(part_ids)))
-        for part in parts:
-            self._remove(part.id)
+        self.check_size(length)
+        now = time.time()
+        final = UploadInfo(
+            id=uuid.uuid4().hex,
+            owner=owner,
+            length=length,
+            metadata=metadata,
+            created=now,
+            expires=now + self.expiry_seconds,
+            final=True,
+            parts=list(part_ids),
+            concat=concat,
+        )
+        lid = parts[0].layout
+        if lid is not None and self.layouts.whole(lid, [part.region for part in parts]):
+            self._save(final)  # then the rename: a crash between leaves a record with no bytes
+            self.layouts.adopt(lid, self.data_path(final.id))
+            for part in parts:
+                self._info_path(part.id).unlink(missing_ok=True)
+        else:
+            self._copy_parts(final, parts)
         return self.get(final.id, owner)
 
-    def _copy_parts(self, final_id: str, parts: list[UploadInfo]) -> None:
-        with self.data_path(final_id).open("wb") as out:
-            for part in parts:
-                with self.data_path(part.id).open("rb") as source:
-                    while block := source.read(COPY_BLOCK):
-                        out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
+    def _part_of_final(self, part_id: str, owner: str) -> UploadInfo:
+        try:
+            part = self.get(part_id, owner)
+        except UploadNotFoundError as exc:
+            raise UploadNotFoundError(
+                f"Upload-Concat lists /files/{part_id}, which is none of your uploads (it may have "
+                "expired, been deleted or been concatenated already); upload that part again."
+            ) from exc
+        if not part.partial or not part.complete:
+            raise UploadError(
+                f"Upload {part.id} is not a finished partial upload; finish uploading it "
+                "(created with 'Upload-Concat: partial') before concatenating."
+            )
+        return part
+
+    def _copy_parts(self, final: UploadInfo, parts: list[UploadInfo]) -> None:
+        sources = [self._source(part) for part in parts]
+        self._save(replace(final, length=None, final=False))  # unfinished until the copy is
+        try:
+            copy_into(self.data_path(final.id), sources)
+        except (OSError, UploadError) as exc:
+            self._remove(final.id)
+            raise UploadError(
+                "The partial uploads could not be joined (the disk may be full); they are kept, "
+                "so send the final request again."
+            ) from exc
+        self._save(final)
+        for part in parts:
+            self._remove(part.id)
+
+    def _source(self, part: UploadInfo) -> Source:
+        if part.layout is None:
+            return Source(self.data_path(part.id), 0, part.offset)
+        return Source(self.layouts.data_path(part.layout), part.start, part.offset)
 
     # -- appending ------------------------------------------------------------------------------
 
@@ -235,7 +278,7 @@ class TusStore:
         """Check a PATCH before any byte is read: the offset, the upload's kind and its room."""
         info = self.get(upload_id, owner)
         if info.final:
-            raise UploadOffsetError("A concatenated upload is complete and cannot be appended to.")
+            raise UploadFinalError("A concatenated upload is complete and cannot be appended to.")
         if length is not None and info.length is None:
             self.check_size(length)
             if length < info.offset:
@@ -257,8 +300,19 @@ class TusStore:
         limit = info.length if info.length is not None else self.max_bytes
         return limit - info.offset
 
-    def open_data(self, upload_id: str) -> BinaryIO:
-        return self.data_path(upload_id).open("ab")
+    def open_writer(self, info: UploadInfo, digest: Any | None = None) -> DataWriter:
+        """Where the next bytes of `info` go: its own file's end, or its place in its layout."""
+        if info.layout is None:
+            return DataWriter(self.data_path(info.id), info.offset, appends=True, digest=digest)
+        path = self.layouts.data_path(info.layout)
+        return DataWriter(path, info.start + info.offset, appends=False, digest=digest)
+
+    def finish_append(self, info: UploadInfo, writer: DataWriter) -> UploadInfo:
+        """Make what `writer` wrote durable, then count it; returns the upload as it now is."""
+        writer.finish()
+        if info.layout is not None and writer.written:
+            self._save(replace(info, offset=info.offset + writer.written))
+        return self.get(info.id, info.owner)
 
     # -- removal --------------------------------------------------------------------------------
 
@@ -287,25 +341,37 @@ class TusStore:
         return info
 
     def _remove(self, upload_id: str) -> None:
+        try:
+            lid = json.loads(self._info_path(upload_id).read_text()).get("layout")
+        except (OSError, ValueError):
+            lid = None
         for path in (self.data_path(upload_id), self._info_path(upload_id)):
             path.unlink(missing_ok=True)
+        if lid is not None:
+            self.layouts.release(lid, upload_id)
 
     def sweep(self, now: float | None = None) -> int:
-        """Delete expired uploads (finished or not) and orphaned files; returns how many."""
+        """Delete expired uploads (finished or not), orphaned files and layouts no part uses;
+        returns how many."""
         now = time.time() if now is None else now
+        stale = now - self.expiry_seconds
         removed = 0
-        for path in self.root.iterdir():
-            upload_id = path.name.split(".", 1)[0]
-            if not _ID.match(upload_id) or path.suffix == ".json":
+        for upload_id in {path.name.split(".", 1)[0] for path in self.root.iterdir()}:
+            if not _ID.match(upload_id):
                 continue
             try:
                 expired = self._load(upload_id).expires < now
-            except UploadNotFoundError:
-                expired = path.stat().st_mtime + self.expiry_seconds < now
+            except UploadNotFoundError:  # half an upload: a crash between its two files
+                expired = max(_mtimes(self.root, upload_id), default=now) < stale
             if expired:
                 self._remove(upload_id)
                 removed += 1
-        return removed
+        return removed + self.layouts.sweep(self._exists, stale)
+
+
+def _mtimes(root: Path, upload_id: str) -> list[float]:
+    paths = (root / upload_id, root / f"{upload_id}.json")
+    return [path.stat().st_mtime for path in paths if path.exists()]
 
 
 def _not_found() -> str:

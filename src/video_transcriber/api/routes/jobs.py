@@ -319,7 +319,7 @@ async def _from_multipart(
     destination = layout.incoming / f"{uuid.uuid4().hex}.part"
     form = StreamingForm(content_type, destination, max_bytes=cap)
     try:
-        if not await stream_body(request, form.feed):
+        if not await stream_body(request, form.feed_many):
             raise UploadError("The upload was cut off before it finished; send the file again.")
         result = await run_in_threadpool(form.finish)
         parsed = _parse(JobOptions, _form_options(result.fields))

@@ -193,7 +193,7 @@ async def _receive(request: Request, settings: Settings, destination: Path) -> _
         raise OpenAIError(400, "Send the audio as multipart/form-data with a 'file' field.")
     form = _Form(content_type, destination, max_bytes=settings.service.max_upload_bytes)
     try:
-        if not await stream_body(request, form.feed):
+        if not await stream_body(request, form.feed_many):
             raise OpenAIError(400, "The upload was cut off before it finished; send it again.")
         await run_in_threadpool(form.finish)
     finally:

@@ -1,17 +1,19 @@
 """tus 1.0 at `/files/`: core (HEAD, PATCH, OPTIONS), creation (with upload, deferred length),
-termination, concatenation and expiration. State and disk work live in `uploads.tus`.
+termination, checksum, concatenation and expiration. State and disk work live in `uploads`.
 
 Sizes are checked before bytes land: `Upload-Length` against the cap at creation, and each
-PATCH's `Content-Length` against the room left. Bodies stream to disk in ~1 MiB blocks written
-from worker threads. PATCHes to one upload are serialised with an asyncio lock; a client that
-drops mid-PATCH keeps every byte that arrived and resumes from the offset HEAD reports.
+PATCH's `Content-Length` against the room left. Bodies stream to disk in blocks written from
+worker threads (`api.streaming`), and a PATCH is answered once its bytes are on disk. Requests
+to one upload are serialised with an asyncio lock (a final concatenation holds all its parts'
+locks); a client that drops mid-PATCH keeps every byte that arrived and resumes from the offset
+HEAD reports. A partial upload may say where it belongs in the final file
+(`Upload-Concat-Layout`, see `uploads.layout`), which makes its concatenation a rename.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from email.utils import formatdate
 from typing import Annotated, Any
@@ -22,21 +24,29 @@ from starlette.concurrency import run_in_threadpool
 from video_transcriber.api.deps import OwnerDep, SettingsDep, UploadsDep
 from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.api.streaming import declared_length, stream_body
-from video_transcriber.errors import UploadError, UploadOffsetError, UploadTooLargeError
+from video_transcriber.errors import (
+    UploadChecksumError,
+    UploadError,
+    UploadOffsetError,
+    UploadTooLargeError,
+)
+from video_transcriber.uploads.checksum import ALGORITHMS, Checksum, parse_checksum
+from video_transcriber.uploads.concat import part_ids
+from video_transcriber.uploads.layout import parse_placement
+from video_transcriber.uploads.metadata import encode_metadata, parse_metadata
 from video_transcriber.uploads.tus import (
     TUS_EXTENSIONS,
     TUS_VERSION,
     TusStore,
     UploadInfo,
-    encode_metadata,
-    parse_metadata,
     too_large_message,
 )
+from video_transcriber.uploads.writer import DataWriter
 
 OCTET = "application/offset+octet-stream"
 LOCK_WAIT_SECONDS = 10.0
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 404, 409, 410, 412, 413, 415)
+    code: {"model": ErrorBody} for code in (400, 403, 404, 409, 410, 412, 413, 415, 460)
 }
 
 router = APIRouter(prefix="/files", tags=["uploads"])
@@ -65,6 +75,14 @@ class _Locks:
                 lock.release()
         finally:
             self._release_user(upload_id)
+
+    @contextlib.asynccontextmanager
+    async def hold_all(self, upload_ids: list[str]) -> AsyncIterator[None]:
+        """Every id's lock, taken in one global order so two holders cannot deadlock."""
+        async with contextlib.AsyncExitStack() as stack:
+            for upload_id in sorted(set(upload_ids)):
+                await stack.enter_async_context(self.hold(upload_id))
+            yield
 
     def _release_user(self, upload_id: str) -> None:
         lock, users = self._locks[upload_id]
@@ -100,6 +118,7 @@ def tus_options(settings: SettingsDep) -> Response:
             "Tus-Version": TUS_VERSION,
             "Tus-Extension": ",".join(TUS_EXTENSIONS),
             "Tus-Max-Size": str(settings.service.max_upload_bytes),
+            "Tus-Checksum-Algorithm": ",".join(ALGORITHMS),
         },
     )
 
@@ -115,6 +134,8 @@ async def tus_create(
     upload_defer_length: Annotated[str | None, Header()] = None,
     upload_metadata: Annotated[str | None, Header()] = None,
     upload_concat: Annotated[str | None, Header()] = None,
+    upload_concat_layout: Annotated[str | None, Header()] = None,
+    upload_checksum: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Create an upload (tus creation); the body may carry its first bytes."""
     _check_version(tus_resumable)
@@ -123,22 +144,35 @@ async def tus_create(
     if concat.startswith("final;"):
         if upload_length is not None or upload_defer_length is not None:
             raise UploadError("A final concatenation must not send Upload-Length.")
-        part_ids = [url.rstrip("/").rsplit("/", 1)[-1] for url in concat[6:].split()]
-        info = await run_in_threadpool(
-            lambda: uploads.concatenate(owner=owner, part_ids=part_ids, metadata=metadata)
-        )
-        return _created(request, info)
+        return await _concatenate(request, uploads, owner, concat, metadata)
     if concat not in ("", "partial"):
         raise UploadError("Upload-Concat must be 'partial' or 'final;<upload URLs>'.")
     length = _creation_length(upload_length, upload_defer_length)
+    placement = parse_placement(upload_concat_layout)
+    checksum = parse_checksum(upload_checksum)  # refused before anything is created
     info = await run_in_threadpool(
         lambda: uploads.create(
-            owner=owner, length=length, metadata=metadata, partial=concat == "partial"
+            owner=owner,
+            length=length,
+            metadata=metadata,
+            partial=concat == "partial",
+            placement=placement,
         )
     )
     if request.headers.get("content-type", "").startswith(OCTET):
         async with _locks.hold(info.id):
-            info = await _append(request, uploads, info)
+            info = await _append(request, uploads, info, checksum)
+    return _created(request, info)
+
+
+async def _concatenate(
+    request: Request, uploads: TusStore, owner: str, concat: str, metadata: dict[str, str]
+) -> Response:
+    ids = part_ids(concat)
+    async with _locks.hold_all(ids):
+        info = await run_in_threadpool(
+            lambda: uploads.concatenate(owner=owner, part_ids=ids, metadata=metadata, concat=concat)
+        )
     return _created(request, info)
 
 
@@ -186,7 +220,9 @@ def tus_head(
     if info.partial:
         headers["Upload-Concat"] = "partial"
     elif info.final:
-        headers["Upload-Concat"] = "final;" + " ".join(f"/files/{p}" for p in info.parts)
+        headers["Upload-Concat"] = info.concat or "final;" + " ".join(
+            f"/files/{p}" for p in info.parts
+        )
     return Response(status_code=200, headers=headers)
 
 
@@ -199,6 +235,7 @@ async def tus_patch(
     tus_resumable: Annotated[str | None, Header()] = None,
     upload_offset: Annotated[str | None, Header()] = None,
     upload_length: Annotated[str | None, Header()] = None,
+    upload_checksum: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Append the body at `Upload-Offset`."""
     _check_version(tus_resumable)
@@ -209,11 +246,12 @@ async def tus_patch(
     if upload_offset is None or not upload_offset.isdigit():
         raise UploadError("Send Upload-Offset: the offset HEAD reported.")
     length = None if upload_length is None else _creation_length(upload_length, None)
+    checksum = parse_checksum(upload_checksum)
     async with _locks.hold(upload_id):
         info = await run_in_threadpool(
             lambda: uploads.begin_append(upload_id, owner, offset=int(upload_offset), length=length)
         )
-        info = await _append(request, uploads, info)
+        info = await _append(request, uploads, info, checksum)
     return Response(
         status_code=204,
         headers={
@@ -223,40 +261,50 @@ async def tus_patch(
     )
 
 
-async def _append(request: Request, uploads: TusStore, info: UploadInfo) -> UploadInfo:
-    """Stream the body onto the upload, refusing (before reading) what would not fit."""
+async def _append(
+    request: Request, uploads: TusStore, info: UploadInfo, checksum: Checksum | None
+) -> UploadInfo:
+    """Stream the body onto the upload, refusing (before reading) what would not fit; with a
+    checksum, the bytes count only if the whole body arrived and matches it."""
     room = uploads.room(info)
     incoming = declared_length(request)
     if incoming is not None and incoming > room:
         raise _overflow(uploads, info, info.offset + incoming)
-    written = 0
-    out = await run_in_threadpool(uploads.open_data, info.id)
+    digest = checksum.new() if checksum is not None else None
+    writer = await run_in_threadpool(uploads.open_writer, info, digest)
 
-    def sink(block: bytes) -> None:
-        nonlocal written
-        if written + len(block) > room:
-            raise _overflow(uploads, info, info.offset + written + len(block))
-        out.write(block)
-        written += len(block)
+    def sink(pieces: list[bytes]) -> None:
+        size = sum(len(piece) for piece in pieces)
+        if writer.written + size > room:
+            raise _overflow(uploads, info, info.offset + writer.written + size)
+        writer.write(pieces)
 
     try:
-        await stream_body(request, sink)
-    finally:
-        await run_in_threadpool(_close_synced, out)
-    return await run_in_threadpool(uploads.get, info.id, info.owner)
+        whole = await stream_body(request, sink)
+    except BaseException:
+        await run_in_threadpool(_settle, uploads, info, writer, checksum is None)
+        raise
+    verified = checksum is None or (whole and checksum.matches(digest))
+    info = await run_in_threadpool(_settle, uploads, info, writer, verified)
+    if not verified and whole:
+        raise UploadChecksumError(
+            f"The bytes do not match Upload-Checksum ({checksum.algorithm if checksum else ''}); "
+            "nothing of this request was kept: send it again from the same offset."
+        )
+    return info
+
+
+def _settle(uploads: TusStore, info: UploadInfo, writer: DataWriter, keep: bool) -> UploadInfo:
+    """Keep (durably) or discard what `writer` wrote; returns the upload as it now is."""
+    if not keep:
+        writer.discard()
+    return uploads.finish_append(info, writer)
 
 
 def _overflow(uploads: TusStore, info: UploadInfo, size: int) -> UploadError:
     if info.length is None or size > uploads.max_bytes:
         return UploadTooLargeError(too_large_message(size, uploads.max_bytes))
     return UploadError(f"This request would go past the declared Upload-Length ({info.length}).")
-
-
-def _close_synced(out: Any) -> None:
-    out.flush()
-    with contextlib.suppress(OSError):
-        os.fsync(out.fileno())
-    out.close()
 
 
 @router.delete("/{upload_id}", status_code=204, responses=_ERRORS)

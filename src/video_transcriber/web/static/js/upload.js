@@ -1,11 +1,13 @@
 // Upload page: pick or drop files, check them against /api/config, send them with tus
-// (resumable, parallel parts when the server concatenates), then queue a job for each.
+// (resumable, parallel partial uploads joined by the concatenation extension), then queue a job
+// for each. Each part's creation says where its bytes belong (Upload-Concat-Layout), so the
+// server writes them straight into place and joining the parts is a rename, not a copy.
 
 import { api, apiKey, authHeaders, bytes, el, showAuthBanner, toast } from "./api.js";
 import { splitKeywords } from "./keywords-api.js";
 
 const NOT_MEDIA = /^(text\/|image\/|font\/|application\/(pdf|zip|json|msword|vnd\.|x-tar|gzip|x-7z))/;
-const MAX_PARALLEL_PARTS = 3;
+const MAX_PARALLEL_PARTS = 4;
 const SIMULTANEOUS_FILES = 2;
 
 const form = document.getElementById("upload-form");
@@ -154,8 +156,52 @@ function jobName(file, count) {
 
 function partsFor(file) {
   const canConcat = config.tus_extensions.includes("concatenation");
-  const chunks = Math.ceil(file.size / config.chunk_size_bytes);
+  const chunks = Math.floor(file.size / config.chunk_size_bytes);
   return canConcat ? Math.max(1, Math.min(MAX_PARALLEL_PARTS, chunks)) : 1;
+}
+
+/**
+ * Part boundaries for tus-js-client's `parallelUploadBoundaries`, every part a different length
+ * (all but the last one byte shorter than the one before), so a part's creation request can be
+ * recognised by its Upload-Length alone.
+ */
+function partBoundaries(size, count) {
+  const base = Math.floor(size / count);
+  const parts = [];
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = i === count - 1 ? size : start + base - (i + 1);
+    parts.push({ start, end });
+    start = end;
+  }
+  return parts;
+}
+
+function randomToken() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * tus-js-client's `onBeforeRequest`: on each partial upload's creation, say where its bytes
+ * belong in the file (`Upload-Concat-Layout: <token> <start> <total>`).
+ */
+function layoutHeader(file, parts) {
+  const token = randomToken();
+  const startByLength = new Map(parts.map((part) => [part.end - part.start, part.start]));
+  return (req) => {
+    if (req.getMethod() !== "POST" || req.getHeader("Upload-Concat") !== "partial") return;
+    const start = startByLength.get(Number(req.getHeader("Upload-Length")));
+    if (start !== undefined) req.setHeader("Upload-Concat-Layout", `${token} ${start} ${file.size}`);
+  };
+}
+
+/** tus options for sending `file` in parallel parts, or none for a single stream. */
+function parallelOptions(file) {
+  const count = partsFor(file);
+  if (count < 2) return {};
+  const parts = partBoundaries(file.size, count);
+  return { parallelUploads: count, parallelUploadBoundaries: parts, onBeforeRequest: layoutHeader(file, parts) };
 }
 
 /** The server's message from a failed tus request, or the client's own. */
@@ -182,7 +228,7 @@ function uploadFile(item, options, count) {
     const upload = new window.tus.Upload(file, {
       endpoint: config.tus_endpoint,
       chunkSize: config.chunk_size_bytes,
-      parallelUploads: partsFor(file),
+      ...parallelOptions(file),
       retryDelays: [0, 1000, 3000, 5000, 10000],
       removeFingerprintOnSuccess: true,
       headers: authHeaders(),
