@@ -192,6 +192,20 @@ _TUS_HEADERS: dict[str, dict[str, Any]] = {
         "description": "Comma-separated `key base64(UTF-8 value)` pairs, each key once; "
         "`filename` becomes the job's file name.",
     },
+    "upload-checksum": {
+        "schema": {
+            "type": "string",
+            "pattern": r"^(md5|sha1|sha256) +"
+            r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+        },
+        "description": "`<md5|sha1|sha256> <base64 digest>` of this request's bytes; a mismatch "
+        "is 460 and none of them is kept.",
+    },
+    "upload-concat-layout": {
+        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{8,64} +[0-9]+ +[0-9]+$"},
+        "description": "Not tus: `<token> <start> <total>` puts a partial upload's bytes in "
+        "place in the file its final will be, so the final is a rename (docs/API.md).",
+    },
     "upload-offset": {
         "required": True,
         "schema": {"type": "string", "pattern": "^[0-9]+$"},

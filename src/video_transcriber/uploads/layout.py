@@ -66,7 +66,8 @@ def parse_placement(header: str | None) -> Placement | None:
     if header is None:
         return None
     fields = header.split()
-    if len(fields) != 3 or not _TOKEN.match(fields[0]) or not all(f.isdigit() for f in fields[1:]):
+    numbers = fields[1:]
+    if len(fields) != 3 or not _TOKEN.match(fields[0]) or not all(_digits(f) for f in numbers):
         raise UploadError(
             f"{HEADER} must be '<token> <start> <total>': a token of 8-64 letters, digits, '-' or "
             "'_', then two whole numbers of bytes."
@@ -208,3 +209,8 @@ class Layouts:
                     self._delete(lid)
                     removed += 1
         return removed
+
+
+def _digits(field: str) -> bool:
+    """ASCII digits only: `str.isdigit` also takes '²', which `int` refuses."""
+    return field.isascii() and field.isdigit()
