@@ -13,11 +13,18 @@ def write_wav(path: Path, seconds: float = 3.0, rate: int = 16_000) -> Path:
     t = np.arange(int(seconds * rate)) / rate
     rng = np.random.default_rng(0)
     signal = 0.2 * np.sin(2 * np.pi * 220 * t) + 0.01 * rng.standard_normal(t.size)
+    return write_wav_samples(path, signal, rate)
+
+
+def write_wav_samples(path: Path, samples: np.ndarray, rate: int = 16_000) -> Path:
+    """Mono 16-bit WAV of `samples`: int16 as they are, floats in [-1, 1] scaled."""
+    if samples.dtype != np.int16:
+        samples = np.clip(samples, -1.0, 1.0) * 32767
     with wave.open(str(path), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(rate)
-        out.writeframes((signal * 32767).astype("<i2").tobytes())
+        out.writeframes(samples.astype("<i2").tobytes())
     return path
 
 
@@ -36,12 +43,7 @@ def concat_speech(clips: list[Path], dest: Path, gap_seconds: float = 1.0) -> Pa
             for out in resampler.resample(None):
                 pieces.append(out.to_ndarray().reshape(-1))
         pieces.append(np.zeros(int(gap_seconds * rate), dtype=np.int16))
-    with wave.open(str(dest), "wb") as out_file:
-        out_file.setnchannels(1)
-        out_file.setsampwidth(2)
-        out_file.setframerate(rate)
-        out_file.writeframes(np.concatenate(pieces).astype("<i2").tobytes())
-    return dest
+    return write_wav_samples(dest, np.concatenate(pieces).astype(np.int16), rate)
 
 
 def write_mp4(path: Path, *, seconds: float = 2.0, audio: bool = True, video: bool = True) -> Path:

@@ -1,13 +1,10 @@
 """Test signals around real speech, in the units tests think in (seconds, dBFS, seeds), over
-`evaluation.conditions` and `evaluation.nonspeech`; WAV files from arrays.
+`evaluation.conditions` and `evaluation.nonspeech` (WAV files from arrays: `tests.media_files`).
 
 Speech always comes from the corpus; only what surrounds it (noise, music, gain) is made here.
 """
 
 from __future__ import annotations
-
-import wave
-from pathlib import Path
 
 import numpy as np
 from faster_whisper import decode_audio
@@ -46,14 +43,3 @@ def music(seconds: float, db: float, seed: int = 0) -> np.ndarray:
 
 def silence(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.float32)
-
-
-def write_wav_samples(path: Path, samples: np.ndarray) -> Path:
-    """16 kHz mono 16-bit WAV of float samples in [-1, 1]."""
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes(pcm.tobytes())
-    return path

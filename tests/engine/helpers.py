@@ -1,7 +1,8 @@
 """Helpers for engine tests: clip audio, VAD spans, clips laid out as a small lecture.
 
-Clips are decoded with faster-whisper's `decode_audio` and speech is found with its Silero
-`get_speech_timestamps`, so these tests depend on neither `media` nor `engine.vad`.
+Clips are decoded with faster-whisper's `decode_audio` (`tests.signals.clip_samples`) and speech
+is found with its Silero `get_speech_timestamps`, so these tests depend on neither `media` nor
+`engine.vad`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from faster_whisper import decode_audio
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+from tests.signals import clip_samples
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan
 from video_transcriber.evaluation.corpus import Clip
 
@@ -24,10 +25,6 @@ class Placed:
     audio: np.ndarray
     placements: tuple[tuple[float, float], ...]
     references: tuple[str, ...]
-
-
-def clip_audio(clip: Clip) -> np.ndarray:
-    return decode_audio(str(clip.path), sampling_rate=SAMPLE_RATE)
 
 
 def vad_spans(audio: np.ndarray, offset: float = 0.0) -> list[SpeechSpan]:
@@ -45,7 +42,7 @@ def place(clips: Sequence[Clip], pauses: Sequence[float], lead: float = 0.5) -> 
     placements = []
     cursor = lead
     for clip, pause in zip(clips, pauses, strict=True):
-        audio = clip_audio(clip)
+        audio = clip_samples(clip)
         parts += [np.zeros(int(pause * SAMPLE_RATE), dtype=np.float32), audio]
         start = cursor + int(pause * SAMPLE_RATE) / SAMPLE_RATE
         cursor = start + len(audio) / SAMPLE_RATE

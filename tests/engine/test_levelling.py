@@ -8,8 +8,8 @@ import pytest
 
 from tests.signals import at_level, clip_samples, level_db, pink_noise, silence
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.engine.levelling import FRAME_SAMPLES, Leveller, LevelOptions
-from video_transcriber.engine.vad import SpeechDetector
+from video_transcriber.engine.levelling import Leveller, LevelOptions
+from video_transcriber.engine.vad import FRAME_SAMPLES, SpeechDetector
 from video_transcriber.evaluation.corpus import Clip
 
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from tests.engine.helpers import clip_audio, place, vad_spans, whole_chunk
+from tests.engine.helpers import place, vad_spans, whole_chunk
+from tests.signals import clip_samples
 from video_transcriber.domain import SAMPLE_RATE, Chunk, Segment, TranscribeOptions
 from video_transcriber.engine.transcriber import ChunkTranscriber
 from video_transcriber.evaluation.corpus import Clip
@@ -47,7 +48,7 @@ def test_one_utterance(
     transcriber: ChunkTranscriber, clips_by_name: dict[str, Clip], name: str, most_wrong_words: int
 ) -> None:
     clip = clips_by_name[name]
-    audio = clip_audio(clip)
+    audio = clip_samples(clip)
     chunk = whole_chunk(audio)
     result = transcriber.transcribe(chunk, audio, OPTIONS)
     assert result.language == "en"
@@ -58,7 +59,7 @@ def test_one_utterance(
 def test_chunk_in_the_middle_of_the_media_gets_absolute_times(
     transcriber: ChunkTranscriber, jfk_clip: Clip
 ) -> None:
-    audio = clip_audio(jfk_clip)
+    audio = clip_samples(jfk_clip)
     chunk = whole_chunk(audio, start=1000.0, index=7)
     result = transcriber.transcribe(chunk, audio, OPTIONS)
     assert result.chunk_index == 7
@@ -146,5 +147,5 @@ def test_trimmed_encoder_input_keeps_the_text_of_full_30_s_encoding(
 
 
 def test_vad_helper_finds_speech(jfk_clip: Clip) -> None:
-    spans = vad_spans(clip_audio(jfk_clip))
+    spans = vad_spans(clip_samples(jfk_clip))
     assert spans and spans[0].start < 1.0

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.signals import at_level, clip_samples, music, pink_noise, silence, write_wav_samples
+from tests.media_files import write_wav_samples
+from tests.signals import at_level, clip_samples, music, pink_noise, silence
 from video_transcriber.config import Settings
 from video_transcriber.domain import SAMPLE_RATE, TranscribeOptions, Transcript
 from video_transcriber.evaluation.corpus import Clip

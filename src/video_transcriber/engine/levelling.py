@@ -28,11 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from video_transcriber.domain import SAMPLE_RATE
+from video_transcriber.engine.vad import FRAME_SAMPLES, FRAME_SECONDS
 
-FRAME_SAMPLES = 512
-"""Samples per frame, the same frames Silero scores."""
-FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
 SILENCE_DB = -120.0
 """The level given to digital silence (a frame of zeros)."""
 _HISTOGRAM_BINS = np.arange(SILENCE_DB, 1.0, 1.0)

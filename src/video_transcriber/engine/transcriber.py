@@ -28,7 +28,7 @@ alignment only where it can change the outcome) are in docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -38,7 +38,7 @@ from video_transcriber.domain import Chunk, ChunkResult, Segment, SpeechSpan, Tr
 from video_transcriber.engine.audit import AuditOptions, is_confident
 from video_transcriber.engine.cleanup import tidy
 from video_transcriber.engine.coverage import CoverageOptions, missing_speech, splice
-from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder
+from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder, WindowText
 from video_transcriber.engine.heap import return_large_buffers
 from video_transcriber.engine.model import is_english_only, load_model
 from video_transcriber.engine.packing import PackOptions, pack, to_retry, unpack, word_count
@@ -159,13 +159,17 @@ class ChunkTranscriber:
         windows: Sequence[Window],
         audios: Sequence[np.ndarray],
         decode: DecodeOptions,
+        keep: Callable[[WindowText], bool] | None = None,
     ) -> list[Segment]:
-        """Decode the windows' audio and map their segments to absolute media time."""
+        """Decode the windows' audio and map their segments to absolute media time; with
+        `keep`, only the windows whose decode it accepts."""
         texts = self.decoder.decode(audios, decode)
-        out: list[Segment] = []
-        for window, text in zip(windows, texts, strict=True):
-            out += [to_absolute(window, segment) for segment in text.segments]
-        return out
+        return [
+            to_absolute(window, segment)
+            for window, text in zip(windows, texts, strict=True)
+            if keep is None or keep(text)
+            for segment in text.segments
+        ]
 
     def _audit(
         self, windows: Sequence[Window], audios: Sequence[np.ndarray], decode: DecodeOptions
@@ -173,13 +177,12 @@ class ChunkTranscriber:
         """The faint stretches' text, where the model is confident it heard speech."""
         if not windows:
             return []
-        texts = self.decoder.decode(audios, replace(decode, fallback=False, align_doubtful=False))
-        return [
-            to_absolute(window, segment)
-            for window, text in zip(windows, texts, strict=True)
-            if is_confident(text, self.engine.audit)
-            for segment in text.segments
-        ]
+        return self._decode(
+            windows,
+            audios,
+            replace(decode, fallback=False, align_doubtful=False),
+            keep=lambda text: is_confident(text, self.engine.audit),
+        )
 
     def _cover(
         self,

@@ -18,14 +18,17 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import onnxruntime
 
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.engine.levelling import Leveller
 from video_transcriber.errors import ModelError
 from video_transcriber.media.pcm import regroup, to_float32
+
+if TYPE_CHECKING:  # engine.levelling works on this module's frames and imports it
+    from video_transcriber.engine.levelling import Leveller
 
 FRAME_SAMPLES = 512
 """Samples per scored frame; the only window size Silero supports at 16 kHz."""

@@ -40,19 +40,19 @@ _END = None
 
 def detect_speech(pcm: PcmAudio, settings: Settings) -> SpeechMap:
     """The speech map of an already decoded file, reading it in blocks (streaming VAD)."""
-    leveller = Leveller()
+    leveller = _leveller(settings)
     probabilities = SpeechDetector().probabilities(
-        pcm.iter_blocks(VAD_BLOCK_SECONDS), leveller=_levelling(leveller, settings)
+        pcm.iter_blocks(VAD_BLOCK_SECONDS), leveller=leveller
     )
     return speech_map(probabilities, leveller, settings, duration=pcm.duration)
 
 
 def speech_map(
-    probabilities: np.ndarray, leveller: Leveller, settings: Settings, *, duration: float
+    probabilities: np.ndarray, leveller: Leveller | None, settings: Settings, *, duration: float
 ) -> SpeechMap:
     """Speech spans from the probabilities; faint spans from the levels the leveller kept."""
     speech = speech_spans(probabilities, settings.vad, duration=duration)
-    if not (settings.vad.audit and settings.vad.level):
+    if leveller is None or not settings.vad.audit:
         return SpeechMap(tuple(speech))
     faint = faint_spans(
         leveller.levels,
@@ -64,8 +64,8 @@ def speech_map(
     return SpeechMap(tuple(speech), tuple(faint))
 
 
-def _levelling(leveller: Leveller, settings: Settings) -> Leveller | None:
-    return leveller if settings.vad.level else None
+def _leveller(settings: Settings) -> Leveller | None:
+    return Leveller() if settings.vad.level else None
 
 
 def decode_with_speech(
@@ -86,7 +86,7 @@ def decode_with_speech(
     scored: list[np.ndarray] = []
     failure: list[BaseException] = []
     stop = threading.Event()
-    leveller = Leveller()
+    leveller = _leveller(settings)
 
     def fed() -> Iterator[np.ndarray]:
         while (block := blocks.get()) is not _END:
@@ -94,10 +94,7 @@ def decode_with_speech(
 
     def score() -> None:
         try:
-            detector = SpeechDetector()
-            scored.extend(
-                detector.iter_probabilities(fed(), leveller=_levelling(leveller, settings))
-            )
+            scored.extend(SpeechDetector().iter_probabilities(fed(), leveller=leveller))
         except BaseException as exc:  # handed to the decoding thread, which raises it
             failure.append(exc)
             stop.set()
