@@ -15,7 +15,8 @@ from video_transcriber.evaluation.corpus import Clip
 
 
 def clip_samples(clip: Clip) -> np.ndarray:
-    """A corpus clip as 16 kHz mono float32."""
+    """A corpus clip as 16 kHz mono float32, decoded by faster-whisper rather than `media`
+    (`evaluation.lecture.clip_samples`), so engine tests do not depend on our decoder."""
     return decode_audio(str(clip.path), sampling_rate=SAMPLE_RATE)
 
 
