@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -20,11 +20,11 @@ from video_transcriber.api.schemas import MetricsPublic, integral
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
 from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.tunable import TUNABLE_FIELDS, TunableField
 from video_transcriber.jobs.tuning_service import Optimized, TuningLimits, field_bounds
 from video_transcriber.tuning.facts import SystemFacts
 from video_transcriber.tuning.plan import ExecutionPlan, Recommendation
 
-TunableField = Literal["workers", "threads_per_worker", "chunk_seconds", "batch_size"]
 Overrides = dict[TunableField, int | float | None]
 """Saved values; a field missing is not overridden, null means "let the planner decide"."""
 
@@ -77,15 +77,7 @@ class OptimizeResult(BaseModel):
 
     @classmethod
     def of(cls, done: Optimized) -> OptimizeResult:
-        return cls.model_validate(
-            {
-                "overrides": done.overrides,
-                "plan": PlanPublic.of(done.plan),
-                "pool_restarted": done.pool_restarted,
-                "jobs_on_old_pool": done.jobs_on_old_pool,
-                "message": done.message,
-            }
-        )
+        return cls.model_validate(done, from_attributes=True)
 
 
 class SettingsPublic(BaseModel):
@@ -110,7 +102,7 @@ class SettingsPublic(BaseModel):
         tuning, model = settings.tuning, settings.model
         return cls.model_validate(
             {
-                **tuning.model_dump(include=set(get_args(TunableField))),
+                **tuning.model_dump(include=set[str](TUNABLE_FIELDS)),
                 "min_workers": tuning.min_workers,
                 "max_workers": tuning.max_workers,
                 "max_chunk_seconds": tuning.max_chunk_seconds,
@@ -171,13 +163,7 @@ class RecommendationPublic(BaseModel):
 
     @classmethod
     def of(cls, item: Recommendation) -> RecommendationPublic:
-        return cls(
-            setting=item.setting,
-            current=item.current,
-            recommended=item.recommended,
-            reason=item.reason,
-            env_var=item.env_var,
-        )
+        return cls.model_validate(item, from_attributes=True)
 
 
 class OptimizationPublic(BaseModel):
@@ -221,15 +207,7 @@ class HistoryItem(BaseModel):
 
     @classmethod
     def of(cls, job: Job) -> HistoryItem:
-        return cls(
-            id=job.id,
-            name=job.name,
-            status=job.status,
-            duration=job.duration,
-            created_at=job.created_at,
-            finished_at=job.finished_at,
-            metrics=MetricsPublic.model_validate(dataclasses.asdict(job.metrics)),
-        )
+        return cls.model_validate(job, from_attributes=True)
 
 
 class HistorySummary(BaseModel):

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from video_transcriber.config import Settings, TuningSettings
 from video_transcriber.domain import Transcript
@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 OVERRIDES_FILE = "tuning.json"
 """Under the service data directory."""
-TUNABLE_FIELDS = ("workers", "threads_per_worker", "chunk_seconds", "batch_size")
+TunableField = Literal["workers", "threads_per_worker", "chunk_seconds", "batch_size"]
+TUNABLE_FIELDS: tuple[TunableField, ...] = get_args(TunableField)
 """The `TuningSettings` fields the performance API may change."""
 
 Overrides = dict[str, Any]

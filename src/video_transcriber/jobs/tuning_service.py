@@ -153,6 +153,7 @@ class TuningService:
         self._runner = runner
         self._publish = publish
         self._facts = facts
+        self._overrides = load_overrides(settings)
         self._lock = threading.Lock()
 
     @property
@@ -164,8 +165,12 @@ class TuningService:
         return TuningLimits.of(self._settings.tuning)
 
     def overrides(self) -> Overrides:
-        """The saved values (see `load_overrides`)."""
-        return load_overrides(self._settings)
+        """The saved values (see `load_overrides`): read at start, kept as this service saves."""
+        return dict(self._overrides)
+
+    def facts(self) -> SystemFacts:
+        """This machine now (the source the service was given)."""
+        return self._facts()
 
     def pool(self) -> tuple[int, int] | None:
         """Workers and threads per worker of the local pool, None without one."""
@@ -197,10 +202,11 @@ class TuningService:
             except ValueError as exc:
                 raise TuningError(f"Out of limits: {exc}") from None
             save_overrides(tuned, overrides)
+            self._overrides = dict(overrides)
             self._settings = tuned
             self._publish(tuned)
             if self._runner is None:
-                execution = plan(self._facts(), None, tuned.tuning, tuned.model)
+                execution = self.current_plan(self._facts())
                 return Optimized(overrides, execution, False, 0, _SAVED_ONLY)
             applied = self._runner.apply(tuned)
         return Optimized(

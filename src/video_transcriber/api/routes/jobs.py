@@ -291,17 +291,17 @@ def _parse(model: type[_M], data: bytes | dict[str, Any]) -> _M:
 def _checked(options: JobOptions, settings: Settings) -> Any:
     """Domain options, after refusing model names that are not plain known names."""
     if options.model is not None and options.model not in allowed_models(settings):
-        raise RequestValidationError(
-            [
-                {
-                    "type": "enum",
-                    "loc": ("body", "options", "model"),
-                    "msg": f"Unknown model {options.model!r}; use one of the names "
-                    "GET /api/config lists",
-                }
-            ]
+        raise _invalid(
+            ("body", "options", "model"),
+            "enum",
+            f"Unknown model {options.model!r}; use one of the names GET /api/config lists",
         )
     return options.to_domain()
+
+
+def _invalid(loc: tuple[str, ...], kind: str, message: str) -> RequestValidationError:
+    """A 422 for one field, shaped like FastAPI's own (`api.errors` turns it into a sentence)."""
+    return RequestValidationError([{"type": kind, "loc": loc, "msg": message}])
 
 
 async def _from_multipart(
@@ -372,12 +372,4 @@ def _options_object(text: str) -> dict[str, Any]:
         given = None
     if isinstance(given, dict):
         return given
-    raise RequestValidationError(
-        [
-            {
-                "type": "json_invalid",
-                "loc": ("body", "options"),
-                "msg": "The 'options' field must be a JSON object",
-            }
-        ]
-    )
+    raise _invalid(("body", "options"), "json_invalid", "The 'options' field must be a JSON object")

@@ -118,7 +118,7 @@ _FORM: dict[str, Any] = {
             "type": "array",
             "items": {"type": "string", "enum": sorted(GRANULARITIES)},
         },
-        "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}$"},
+        "language": {"type": "string", "pattern": f"^{_LANGUAGE.pattern}$"},
         "prompt": {"type": "string"},
         "temperature": {"type": "number", "minimum": 0, "maximum": 1},
     },

@@ -55,7 +55,7 @@ router = APIRouter(tags=["performance"])
 @router.get("/api/performance", response_model=PerformancePublic)
 def performance(tuning: TuningDep, _owner: OwnerDep) -> PerformancePublic:
     """Current settings, the plan jobs run with, the optimal plan with reasons, system facts."""
-    facts = read_system_facts()
+    facts = tuning.facts()
     return PerformancePublic(
         settings=SettingsPublic.of(tuning.settings, tuning.overrides()),
         current_plan=PlanPublic.of(tuning.current_plan(facts)),
@@ -68,7 +68,7 @@ def performance(tuning: TuningDep, _owner: OwnerDep) -> PerformancePublic:
 @router.get("/api/performance/optimization", response_model=OptimizationPublic)
 def optimization(tuning: TuningDep, _owner: OwnerDep) -> OptimizationPublic:
     """Settings worth changing for this machine, with the reason for each."""
-    facts = read_system_facts()
+    facts = tuning.facts()
     current = tuning.current_plan(facts)
     advice = tuning.recommendations(facts, current)
     return OptimizationPublic(
