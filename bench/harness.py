@@ -15,6 +15,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -148,6 +149,32 @@ def config_summary(config: dict[str, Any]) -> str:
 def bench_env() -> dict[str, str]:
     """The environment of every measured subprocess: offline, no tokenizer threads."""
     return {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def checked(measured: Measured, what: str) -> Measured:
+    """`measured`, or RuntimeError with the tail of its stderr when it failed."""
+    if measured.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{measured.stderr[-3000:]}")
+    return measured
+
+
+def run_ours(path: Path, config: dict[str, Any]) -> tuple[Measured, dict[str, Any]]:
+    """Our CLI on `path` with the bench's model, beam and workers x threads, and the JSON
+    transcript it wrote (its segments' text is what is scored: TXT output opens with a title)."""
+    with tempfile.TemporaryDirectory(prefix="vt-bench-") as out:
+        command = [
+            sys.executable, "-m", "video_transcriber", "transcribe", str(path),
+            "-o", out, "-f", "json",
+            "--model", config["model"], "--beam-size", str(config["beam_size"]),
+            "--workers", str(config["workers"]), "--threads", str(config["threads"]),
+        ]  # fmt: skip
+        measured = checked(run_measured(command, env=bench_env()), "our CLI")
+        document = json.loads((Path(out) / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return measured, document
+
+
+def transcript_text(document: dict[str, Any]) -> str:
+    return " ".join(segment["text"] for segment in document["segments"])
 
 
 def fw_command(config: dict[str, Any]) -> list[str]:

@@ -50,11 +50,14 @@ from harness import (
     Measured,
     bench_config,
     bench_env,
+    checked,
     config_summary,
     cpu_summary,
     fw_command,
     run_measured,
+    run_ours,
     save_results,
+    transcript_text,
 )
 from robustness_report import print_report, side, targets
 from video_transcriber.evaluation.attribution import Counts, attribute, by_group, lost_utterances
@@ -106,31 +109,17 @@ def built_noise(seconds: float, seed: int) -> Path:
     return path
 
 
-def _checked(measured: Measured, what: str) -> Measured:
-    if measured.returncode != 0:
-        raise RuntimeError(f"{what} failed:\n{measured.stderr[-3000:]}")
-    return measured
-
-
-def run_ours(path: Path, config: dict[str, Any]) -> tuple[Measured, str]:
+def run_ours_text(path: Path, config: dict[str, Any]) -> tuple[Measured, str]:
     """Our CLI on `path`; also logs the stage timings its JSON reports."""
-    with tempfile.TemporaryDirectory(prefix="vt-robust-") as out:
-        command = [
-            sys.executable, "-m", "video_transcriber", "transcribe", str(path),
-            "-o", out, "-f", "json",
-            "--model", config["model"], "--beam-size", str(config["beam_size"]),
-            "--workers", str(config["workers"]), "--threads", str(config["threads"]),
-        ]  # fmt: skip
-        measured = _checked(run_measured(command, env=bench_env()), "our CLI")
-        document = json.loads((Path(out) / f"{path.stem}.json").read_text(encoding="utf-8"))
+    measured, document = run_ours(path, config)
     log(f"  ours: timings {document['timings']}")
-    return measured, " ".join(segment["text"] for segment in document["segments"])
+    return measured, transcript_text(document)
 
 
 def run_fw(path: Path, config: dict[str, Any], batched: bool) -> tuple[Measured, str]:
     extra = ["--batched", str(FW_BATCH_SIZE)] if batched else []
     measured = run_measured([*fw_command(config), *extra, str(path)], env=bench_env())
-    _checked(measured, "faster-whisper")
+    checked(measured, "faster-whisper")
     return measured, json.loads(measured.stdout.strip().splitlines()[-1])["text"]
 
 
@@ -140,7 +129,9 @@ def run_systems(path: Path, config: dict[str, Any], label: str) -> dict[str, tup
     for system in SYSTEMS:
         log(f"[{label}] {system} ...")
         runs[system] = (
-            run_ours(path, config) if system == "ours" else run_fw(path, config, system != "fw-seq")
+            run_ours_text(path, config)
+            if system == "ours"
+            else run_fw(path, config, system != "fw-seq")
         )
     return runs
 
@@ -151,7 +142,7 @@ def run_ceiling(lecture: ConditionedLecture, config: dict[str, Any]) -> list[str
         json.dump([[u.start, u.end] for u in lecture.utterances], handle)
     try:
         command = [*fw_command(config), "--spans", handle.name, str(lecture.path)]
-        measured = _checked(run_measured(command, env=bench_env()), "the per-utterance ceiling")
+        measured = checked(run_measured(command, env=bench_env()), "the per-utterance ceiling")
     finally:
         Path(handle.name).unlink()
     texts: list[str] = json.loads(measured.stdout.strip().splitlines()[-1])["texts"]

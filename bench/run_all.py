@@ -27,9 +27,7 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -39,12 +37,15 @@ from harness import (
     Measured,
     bench_config,
     bench_env,
+    checked,
     config_summary,
     fw_command,
     lecture,
     placed_clips,
     run_measured,
+    run_ours,
     save_results,
+    transcript_text,
 )
 from video_transcriber.evaluation.lecture import LectureInfo
 from video_transcriber.evaluation.wer import word_error_rate
@@ -56,25 +57,10 @@ TARGET_RSS_BYTES = 1024**3
 MB = 1024**2
 
 
-def run_ours(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
-    with tempfile.TemporaryDirectory(prefix="vt-bench-") as out:
-        command = [
-            sys.executable, "-m", "video_transcriber", "transcribe", str(info.path),
-            "-o", out, "-f", "txt",
-            "--model", config["model"], "--beam-size", str(config["beam_size"]),
-            "--workers", str(config["workers"]), "--threads", str(config["threads"]),
-        ]  # fmt: skip
-        measured = run_measured(command, env=bench_env())
-        if measured.returncode != 0:
-            raise RuntimeError(f"our CLI failed:\n{measured.stderr[-3000:]}")
-        text = (Path(out) / f"{info.path.stem}.txt").read_text(encoding="utf-8")
-    return measured, text
-
-
 def run_faster_whisper(info: LectureInfo, config: dict[str, Any]) -> tuple[Measured, str]:
-    measured = run_measured([*fw_command(config), str(info.path)], env=bench_env())
-    if measured.returncode != 0:
-        raise RuntimeError(f"faster-whisper failed:\n{measured.stderr[-3000:]}")
+    measured = checked(
+        run_measured([*fw_command(config), str(info.path)], env=bench_env()), "faster-whisper"
+    )
     return measured, json.loads(measured.stdout.strip().splitlines()[-1])["text"]
 
 
@@ -105,7 +91,8 @@ def compare(minutes: float, config: dict[str, Any], utterances: dict[str, str]) 
     utterances.update(per_utterance_texts(missing, config) if missing else {})
     ceiling = word_error_rate(info.reference, " ".join(utterances[name] for name in names))
     print(f"[{minutes:g} min] ours ...", file=sys.stderr, flush=True)
-    ours, our_text = run_ours(info, config)
+    ours, document = run_ours(info.path, config)
+    our_text = transcript_text(document)
     print(f"[{minutes:g} min] faster-whisper ...", file=sys.stderr, flush=True)
     fw, fw_text = run_faster_whisper(info, config)
     our_wer = word_error_rate(info.reference, our_text)
@@ -124,11 +111,11 @@ def compare(minutes: float, config: dict[str, Any], utterances: dict[str, str]) 
 def rss_only(minutes: float, config: dict[str, Any]) -> dict[str, Any]:
     info = lecture(minutes)
     print(f"[{minutes:g} min] ours (memory) ...", file=sys.stderr, flush=True)
-    ours, text = run_ours(info, config)
+    ours, document = run_ours(info.path, config)
     return {
         "minutes": minutes,
         "media_seconds": info.duration,
-        "ours": _side(ours, word_error_rate(info.reference, text)),
+        "ours": _side(ours, word_error_rate(info.reference, transcript_text(document))),
     }
 
 
