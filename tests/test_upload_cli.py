@@ -11,9 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
-from tests.api.conftest import REPO, LiveServer
+from tests.api.conftest import REPO, LiveServer, tus_bytes_received
 from video_transcriber.client import ServiceClient, UploadState, upload_file
 from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.evaluation.wer import normalize
@@ -52,17 +51,6 @@ def run_cli(
         text=True,
         timeout=300,
     )
-
-
-def tus_bytes_received(server: LiveServer) -> float:
-    text = httpx.get(f"{server.url}/metrics").text
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == "video_transcriber_upload_bytes_total" and sample.labels == {
-                "kind": "tus"
-            }:
-                return sample.value
-    return 0.0
 
 
 def test_upload_transcribes_and_downloads(

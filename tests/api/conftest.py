@@ -3,7 +3,8 @@
 `client` / `make_client` build `create_app(settings, runner=FakeRunner())` under TestClient (the
 lifespan runs, so the store, manager and uploads are real; only the model is faked).
 `live_server` starts `video-transcriber serve` on a free port with a temporary data directory and
-waits for /healthz; it can be killed with SIGKILL and restarted on the same data directory.
+waits for /healthz; it can be killed with SIGKILL and restarted on the same data directory;
+`tus_bytes_received` reads from its metrics how many tus bytes it took in.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.fakes import FakeRunner
 from tests.media_files import write_wav
@@ -95,6 +97,18 @@ class LiveServer(ServerProcess):
 
     def client(self, **kwargs: Any) -> httpx.Client:
         return httpx.Client(base_url=self.url, timeout=60, **kwargs)
+
+
+def tus_bytes_received(server: LiveServer) -> float:
+    """The bytes the server's tus endpoint has taken in, from its /metrics."""
+    text = httpx.get(f"{server.url}/metrics").text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "video_transcriber_upload_bytes_total" and sample.labels == {
+                "kind": "tus"
+            }:
+                return sample.value
+    return 0.0
 
 
 @pytest.fixture

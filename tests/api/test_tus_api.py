@@ -3,6 +3,7 @@ deferred length), termination, concatenation, expiration, and the size cap befor
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import itertools
@@ -12,6 +13,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -88,6 +90,33 @@ def test_protocol_errors(client: TestClient) -> None:
     assert client.post("/files/", headers={**TUS, "Upload-Length": "-3"}).status_code == 400
     assert client.head("/files/..%2F..%2Fetc%2Fpasswd", headers=TUS).status_code == 404
     assert client.head("/files/" + "a" * 32, headers=TUS).status_code == 404
+
+
+def send_raw(
+    client: TestClient, method: str, url: str, headers: dict[str, str], content: bytes = b""
+) -> httpx.Response:
+    """One request straight to the app with each header value's latin-1 bytes as they are
+    (TestClient would send them UTF-8 encoded) and a 500 answered, not raised."""
+
+    async def send() -> httpx.Response:
+        transport = httpx.ASGITransport(app=client.app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            raw = {name.encode(): value.encode("latin-1") for name, value in headers.items()}
+            return await http.request(method, url, headers=raw, content=content)
+
+    return asyncio.run(send())
+
+
+def test_non_ascii_digits_are_refused_like_other_non_numbers(client: TestClient) -> None:
+    superscript_two = "\xb2"  # latin-1 '²': `str.isdigit` takes it, `int` does not
+    url = create(client, 5)
+    bad_offset = send_raw(
+        client, "PATCH", url, {**OCTET, "Upload-Offset": superscript_two}, content=b"abc"
+    )
+    assert bad_offset.status_code == 400 and "Upload-Offset" in bad_offset.json()["detail"]
+    assert client.head(url, headers=TUS).headers["upload-offset"] == "0"
+    bad_length = send_raw(client, "POST", "/files/", {**TUS, "Upload-Length": superscript_two})
+    assert bad_length.status_code == 400 and "Upload-Length" in bad_length.json()["detail"]
 
 
 def test_oversize_is_refused_before_any_byte_lands(

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from tusclient.client import TusClient
 
-from tests.api.conftest import LiveServer
+from tests.api.conftest import LiveServer, tus_bytes_received
 from video_transcriber.client import ServiceClient, UploadState, upload_parallel
 from video_transcriber.client.parallel import concatenate, send_parts
 
@@ -48,16 +47,6 @@ def service(server: LiveServer) -> Iterator[ServiceClient]:
 
 def stored(server: LiveServer, url: str) -> bytes:
     return (server.data_dir / "uploads" / url.rstrip("/").rsplit("/", 1)[-1]).read_bytes()
-
-
-def tus_bytes(server: LiveServer) -> float:
-    for family in text_string_to_metric_families(httpx.get(f"{server.url}/metrics").text):
-        for sample in family.samples:
-            if sample.name == "video_transcriber_upload_bytes_total" and sample.labels == {
-                "kind": "tus"
-            }:
-                return sample.value
-    return 0.0
 
 
 def test_parallel_parts_become_one_identical_file(
@@ -116,7 +105,7 @@ def test_interrupted_parallel_upload_resumes_each_part(
     service.close()
     assert SIZE // 3 < result.resumed_from < SIZE
     assert stored(server, result.upload_url) == source.read_bytes()
-    assert tus_bytes(server) == SIZE - result.resumed_from  # the rest, each byte once
+    assert tus_bytes_received(server) == SIZE - result.resumed_from  # the rest, each byte once
 
 
 def test_plain_partial_uploads_still_concatenate(

@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
+from video_transcriber.uploads.protocol import whole_number
+
 BLOCK_BYTES = 4 * 1024 * 1024
 """Bytes handed to the sink at once: fewer thread hand-offs, still little memory."""
 
@@ -74,6 +76,4 @@ async def stream_body(request: Request, sink: Sink) -> bool:
 def declared_length(request: Request) -> int | None:
     """The Content-Length header as a number, if there is a sensible one."""
     value = request.headers.get("content-length")
-    if value is None or not value.isdigit():
-        return None
-    return int(value)
+    return None if value is None else whole_number(value)

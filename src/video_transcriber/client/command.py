@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from video_transcriber.client.parallel import forget_parts, upload_parallel
-from video_transcriber.client.resume import UploadState
+from video_transcriber.client.resume import UploadState, file_fingerprint
 from video_transcriber.client.service import ClientError, ServiceClient
 from video_transcriber.client.tus import ByteProgress, UploadResult, forget_upload, upload_file
 
@@ -113,8 +113,9 @@ def _one_file(
     try:
         job = service.create_job(result.upload_url, options.name or None)
     finally:
-        forget_upload(path, state)
-        forget_parts(path, state, options.parallel)
+        file_key = file_fingerprint(path)
+        forget_upload(file_key, state)
+        forget_parts(file_key, path.stat().st_size, state, options.parallel)
     job = _wait_with_bar(service, job, path, console)
     if job["status"] != "completed":
         raise ClientError(f"The job {job['id']} ended {job['status']}: {job.get('error') or ''}")

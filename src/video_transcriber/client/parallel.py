@@ -17,14 +17,13 @@ from __future__ import annotations
 import queue
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 from urllib.parse import urljoin
 
-from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 from tusclient.fingerprint.interface import Fingerprint
 from tusclient.uploader import Uploader
@@ -32,9 +31,16 @@ from tusclient.uploader import Uploader
 from video_transcriber.client.region import FileRegion
 from video_transcriber.client.resume import UploadState, file_fingerprint
 from video_transcriber.client.service import ServiceClient
-from video_transcriber.client.tus import ByteProgress, UploadResult, send_chunks, tus_error
+from video_transcriber.client.tus import (
+    ByteProgress,
+    UploadResult,
+    open_resumable,
+    send_chunks,
+    tus_client,
+    tus_error,
+)
 from video_transcriber.uploads.metadata import encode_metadata
-from video_transcriber.uploads.tus import TUS_VERSION
+from video_transcriber.uploads.protocol import TUS_VERSION
 
 MIN_PART_BYTES = 64 * 1024
 """Parts are never smaller than this; a smaller file goes up in fewer parts."""
@@ -92,7 +98,7 @@ def _part_uploader(
     layout = f"{plan.token} {part.start} {plan.size}"
     return PartUploader(
         file_stream=FileRegion(plan.path, part.start, part.end),
-        client=TusClient(f"{service.server}/files/", headers=dict(service.headers)),
+        client=tus_client(service),
         chunk_size=plan.chunk,
         store_url=True,
         url_storage=state,
@@ -103,16 +109,12 @@ def _part_uploader(
 
 def open_part(plan: _Plan, part: Part, service: ServiceClient, state: UploadState) -> Uploader:
     """The part's uploader, resuming its remembered upload if the server still has it."""
-    try:
-        return _part_uploader(plan, part, service, state)
-    except TusCommunicationError as exc:
-        if exc.status_code not in (404, 410):
-            raise tus_error(exc, service.server) from exc
-    state.remove_item(PartFingerprint(plan.file_key, part, plan.count).key)
-    try:
-        return _part_uploader(plan, part, service, state)
-    except TusCommunicationError as exc:
-        raise tus_error(exc, service.server) from exc
+    return open_resumable(
+        lambda: _part_uploader(plan, part, service, state),
+        lambda: PartFingerprint(plan.file_key, part, plan.count).key,
+        state,
+        service.server,
+    )
 
 
 class _Stopped(Exception):
@@ -135,7 +137,11 @@ class _Parts:
             if self._stop.is_set():
                 raise _Stopped
 
-        send_chunks(self.uploaders[index], report)
+        try:
+            send_chunks(self.uploaders[index], report)
+        except BaseException:
+            self._stop.set()  # the other parts stop after their chunk in flight
+            raise
 
     def run(self, size: int, on_progress: ByteProgress | None) -> None:
         futures = [self._pool.submit(self._send, i) for i in range(len(self.uploaders))]
@@ -143,17 +149,13 @@ class _Parts:
             try:
                 index, offset = self._events.get(timeout=POLL_SECONDS)
             except queue.Empty:
-                self._stop_on_failure(futures)
                 continue
             self.offsets[index] = offset
             if on_progress is not None:
                 on_progress(sum(self.offsets), size)
-        for future in futures:
-            future.result()
-
-    def _stop_on_failure(self, futures: list[Future[None]]) -> None:
-        if any(future.done() and future.exception() for future in futures):
-            self._stop.set()
+        errors = [error for future in futures if (error := future.exception()) is not None]
+        if errors:  # the failure itself, rather than a part it stopped
+            raise next((e for e in errors if not isinstance(e, _Stopped)), errors[0])
 
     def __enter__(self) -> _Parts:
         return self
@@ -247,9 +249,9 @@ def upload_parallel(
     return UploadResult(final, sent.size, sent.resumed_from)
 
 
-def forget_parts(path: Path, state: UploadState, parallel: int) -> None:
-    """The parts became a job (or were refused): a rerun must upload afresh."""
-    file_key = file_fingerprint(path)
-    parts = plan_parts(path.stat().st_size, parallel)
+def forget_parts(file_key: str, size: int, state: UploadState, parallel: int) -> None:
+    """The parts of the file whose fingerprint is `file_key` (`size` bytes) became a job (or were
+    refused): a rerun must upload afresh."""
+    parts = plan_parts(size, parallel)
     for part in parts:
         state.remove_item(PartFingerprint(file_key, part, len(parts)).key)

@@ -47,11 +47,33 @@ def tus_error(exc: TusCommunicationError, server: str) -> ClientError:
     return ClientError(explain(status, detail, server))
 
 
+def tus_client(service: ServiceClient) -> TusClient:
+    """A tuspy client for the service's `/files/`, sending its headers (the API key)."""
+    return TusClient(f"{service.server}/files/", headers=dict(service.headers))
+
+
+def open_resumable(
+    build: Callable[[], Uploader], key: Callable[[], str], state: UploadState, server: str
+) -> Uploader:
+    """`build()` a tuspy uploader, which resumes the upload remembered in `state` under `key()`
+    if there is one. If the server no longer knows it (404/410: expired or consumed), forget it
+    and build one that starts again; any other failure is a `ClientError`."""
+    try:
+        return build()
+    except TusCommunicationError as exc:
+        if exc.status_code not in (404, 410):
+            raise tus_error(exc, server) from exc
+    state.remove_item(key())
+    try:
+        return build()
+    except TusCommunicationError as exc:
+        raise tus_error(exc, server) from exc
+
+
 def _uploader(
     path: Path, stream: FileRegion, service: ServiceClient, state: UploadState, chunk: int
 ) -> Uploader:
-    tus = TusClient(f"{service.server}/files/", headers=dict(service.headers))
-    return tus.uploader(
+    return tus_client(service).uploader(
         file_stream=stream,
         chunk_size=chunk,
         metadata={"filename": path.name},
@@ -66,17 +88,12 @@ def open_uploader(
 ) -> Uploader:
     """A tus uploader reading `stream` (of `path`), resuming a remembered upload if the server
     still has it."""
-    try:
-        return _uploader(path, stream, service, state, chunk)
-    except TusCommunicationError as exc:
-        if exc.status_code not in (404, 410):
-            raise tus_error(exc, service.server) from exc
-    # The server no longer knows the remembered upload (expired or consumed): start again.
-    state.remove_item(file_fingerprint(path))
-    try:
-        return _uploader(path, stream, service, state, chunk)
-    except TusCommunicationError as exc:
-        raise tus_error(exc, service.server) from exc
+    return open_resumable(
+        lambda: _uploader(path, stream, service, state, chunk),
+        lambda: file_fingerprint(path),
+        state,
+        service.server,
+    )
 
 
 def send_chunks(uploader: Uploader, on_chunk: Callable[[int], None] | None = None) -> None:
@@ -115,6 +132,7 @@ def upload_file(
     return UploadResult(uploader.url, size, resumed_from)
 
 
-def forget_upload(path: Path, state: UploadState) -> None:
-    """The upload became a job (or was refused): a rerun must upload afresh."""
-    state.remove_item(file_fingerprint(path))
+def forget_upload(file_key: str, state: UploadState) -> None:
+    """The upload of the file whose fingerprint is `file_key` became a job (or was refused): a
+    rerun must upload afresh."""
+    state.remove_item(file_key)

@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from video_transcriber.errors import UploadError
+from video_transcriber.uploads.protocol import whole_number
+from video_transcriber.uploads.records import ID, write_record
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_ID = re.compile(r"^[0-9a-f]{32}$")
 HEADER = "Upload-Concat-Layout"
 
 
@@ -66,13 +67,14 @@ def parse_placement(header: str | None) -> Placement | None:
     if header is None:
         return None
     fields = header.split()
-    numbers = fields[1:]
-    if len(fields) != 3 or not _TOKEN.match(fields[0]) or not all(_digits(f) for f in numbers):
-        raise UploadError(
-            f"{HEADER} must be '<token> <start> <total>': a token of 8-64 letters, digits, '-' or "
-            "'_', then two whole numbers of bytes."
-        )
-    return Placement(fields[0], int(fields[1]), int(fields[2]))
+    if len(fields) == 3 and _TOKEN.match(fields[0]):
+        start, total = whole_number(fields[1]), whole_number(fields[2])
+        if start is not None and total is not None:
+            return Placement(fields[0], start, total)
+    raise UploadError(
+        f"{HEADER} must be '<token> <start> <total>': a token of 8-64 letters, digits, '-' or "
+        "'_', then two whole numbers of bytes."
+    )
 
 
 def layout_id(owner: str, token: str) -> str:
@@ -88,7 +90,7 @@ class Layouts:
         self._lock = threading.Lock()
 
     def data_path(self, lid: str) -> Path:
-        if not _ID.match(lid):
+        if not ID.match(lid):
             raise UploadError("This upload's layout is damaged; upload the file again.")
         return self.root / lid
 
@@ -103,33 +105,25 @@ class Layouts:
         return record
 
     def _write(self, lid: str, record: dict[str, object]) -> None:
-        temporary = self._record_path(lid).with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(record))
-        os.replace(temporary, self._record_path(lid))
-
-    def regions(self, lid: str) -> list[Region]:
-        record = self._read(lid) or {}
-        claims = record.get("claims", {})
-        assert isinstance(claims, dict)
-        return [Region(part, start, length) for part, (start, length) in claims.items()]
+        write_record(self._record_path(lid), record)
 
     # -- claims -------------------------------------------------------------------------------
 
     def claim(
         self,
+        lid: str,
         owner: str,
         placement: Placement,
         region: Region,
         is_live: Callable[[str], bool],
-    ) -> str:
-        """Reserve `region` of the owner's layout for `placement.token` (creating the layout
-        file, `total` bytes long); returns the layout id. Refuses overlaps and a changed total."""
+    ) -> None:
+        """Reserve `region` of layout `lid` (`layout_id(owner, placement.token)`), creating the
+        layout file, `total` bytes long. Refuses overlaps and a changed total."""
         if region.end > placement.total:
             raise UploadError(
                 f"{HEADER} places {region.length} bytes at {region.start}, past the declared "
                 f"total of {placement.total}; check how the file was cut."
             )
-        lid = layout_id(owner, placement.token)
         self.root.mkdir(parents=True, exist_ok=True)
         with self._lock:
             record = self._read(lid) or {"total": placement.total, "claims": {}, "owner": owner}
@@ -138,7 +132,7 @@ class Layouts:
                     f"{HEADER} says {placement.total} bytes in all, but earlier parts with this "
                     f"token said {record['total']}; use one total (or a new token) per file."
                 )
-            live = [r for r in self.regions(lid) if is_live(r.part_id)]
+            live = [r for r in _regions(record) if is_live(r.part_id)]
             for other in live:
                 if region.start < other.end and other.start < region.end:
                     raise UploadError(
@@ -150,7 +144,6 @@ class Layouts:
             if not self.data_path(lid).exists():
                 with self.data_path(lid).open("wb") as data:
                     data.truncate(placement.total)  # sparse: blocks are allocated as bytes land
-        return lid
 
     def release(self, lid: str, part_id: str) -> None:
         """The part is gone; a layout left without parts is deleted."""
@@ -158,7 +151,7 @@ class Layouts:
             record = self._read(lid)
             if record is None:
                 return
-            claims = {r.part_id: [r.start, r.length] for r in self.regions(lid)}
+            claims = {r.part_id: [r.start, r.length] for r in _regions(record)}
             claims.pop(part_id, None)
             if claims:
                 self._write(lid, {**record, "claims": claims})
@@ -174,7 +167,7 @@ class Layouts:
     def whole(self, lid: str, listed: Sequence[Region]) -> bool:
         """Do `listed` parts, in this order, fill the layout exactly, with no other part in it?"""
         record = self._read(lid)
-        if record is None or {r.part_id for r in self.regions(lid)} != {r.part_id for r in listed}:
+        if record is None or {r.part_id for r in _regions(record)} != {r.part_id for r in listed}:
             return False
         position = 0
         for region in listed:
@@ -200,17 +193,20 @@ class Layouts:
         lids = {path.name.split(".", 1)[0] for path in self.root.iterdir()}
         removed = 0
         with self._lock:
-            for lid in filter(_ID.match, lids):
-                if any(is_live(r.part_id) for r in self.regions(lid)):
+            for lid in filter(ID.match, lids):
+                record = self._read(lid)
+                if record is not None and any(is_live(r.part_id) for r in _regions(record)):
                     continue
                 data = self.data_path(lid)
                 stray = data.exists() and data.stat().st_mtime < stale_before
-                if self._read(lid) is not None or stray:
+                if record is not None or stray:
                     self._delete(lid)
                     removed += 1
         return removed
 
 
-def _digits(field: str) -> bool:
-    """ASCII digits only: `str.isdigit` also takes '²', which `int` refuses."""
-    return field.isascii() and field.isdigit()
+def _regions(record: dict[str, object]) -> list[Region]:
+    """The regions a layout's record claims, one per part."""
+    claims = record.get("claims", {})
+    assert isinstance(claims, dict)
+    return [Region(part, start, length) for part, (start, length) in claims.items()]

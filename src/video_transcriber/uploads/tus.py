@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 import uuid
 from dataclasses import asdict, dataclass, field, replace
@@ -37,10 +36,10 @@ from video_transcriber.errors import (
 )
 from video_transcriber.uploads.concat import Source, copy_into
 from video_transcriber.uploads.layout import Layouts, Placement, Region, layout_id
+from video_transcriber.uploads.protocol import TUS_VERSION as TUS_VERSION
+from video_transcriber.uploads.records import ID, write_record
 from video_transcriber.uploads.writer import DataWriter
 
-TUS_VERSION = "1.0.0"
-"""The tus protocol version spoken (the `Tus-Resumable` header on every `/files` response)."""
 TUS_EXTENSIONS = (
     "creation",
     "creation-with-upload",
@@ -50,8 +49,6 @@ TUS_EXTENSIONS = (
     "concatenation",
     "expiration",
 )
-
-_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +105,7 @@ class TusStore:
     # -- paths and records ------------------------------------------------------------------
 
     def data_path(self, upload_id: str) -> Path:
-        if not _ID.match(upload_id):
+        if not ID.match(upload_id):
             raise UploadNotFoundError(_not_found())
         return self.root / upload_id
 
@@ -119,9 +116,7 @@ class TusStore:
         record = asdict(info)
         if info.layout is None:
             record.pop("offset")  # the data file's size says it
-        temporary = self._info_path(info.id).with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(record))
-        os.replace(temporary, self._info_path(info.id))
+        write_record(self._info_path(info.id), record)
 
     def _load(self, upload_id: str) -> UploadInfo:
         try:
@@ -143,7 +138,7 @@ class TusStore:
         if info.owner != owner:
             raise UploadNotFoundError(_not_found())
         if info.expires < time.time():
-            self._remove(upload_id)
+            self._remove(upload_id, info.layout)
             raise UploadExpiredError(
                 "This upload expired before it finished and was deleted; upload the file again."
             )
@@ -165,8 +160,27 @@ class TusStore:
         A partial upload with a `placement` is laid out in place (`uploads.layout`)."""
         if length is not None:
             self.check_size(length)
+        info = self._new_info(owner=owner, length=length, metadata=metadata, partial=partial)
+        if placement is None:
+            self.data_path(info.id).touch(exist_ok=False)
+            self._save(info)
+            return info
+        return self._create_placed(info, placement)
+
+    def _new_info(
+        self,
+        *,
+        owner: str,
+        length: int | None,
+        metadata: dict[str, str],
+        partial: bool = False,
+        final: bool = False,
+        parts: list[str] | None = None,
+        concat: str = "",
+    ) -> UploadInfo:
+        """A new upload's record (a fresh id, expiring `expiry_seconds` from now); not saved."""
         now = time.time()
-        info = UploadInfo(
+        return UploadInfo(
             id=uuid.uuid4().hex,
             owner=owner,
             length=length,
@@ -174,12 +188,10 @@ class TusStore:
             created=now,
             expires=now + self.expiry_seconds,
             partial=partial,
+            final=final,
+            parts=[] if parts is None else parts,
+            concat=concat,
         )
-        if placement is None:
-            self.data_path(info.id).touch(exist_ok=False)
-            self._save(info)
-            return info
-        return self._create_placed(info, placement)
 
     def _create_placed(self, info: UploadInfo, placement: Placement) -> UploadInfo:
         if not info.partial or info.length is None:
@@ -188,10 +200,11 @@ class TusStore:
                 "an Upload-Length."
             )
         self.check_size(placement.total)
-        info = replace(info, start=placement.start, layout=layout_id(info.owner, placement.token))
+        lid = layout_id(info.owner, placement.token)
+        info = replace(info, start=placement.start, layout=lid)
         self._save(info)  # before the claim, so that other claims see this part exists
         try:
-            self.layouts.claim(info.owner, placement, info.region, self._exists)
+            self.layouts.claim(lid, info.owner, placement, info.region, self._exists)
         except BaseException:
             self._info_path(info.id).unlink(missing_ok=True)
             raise
@@ -213,14 +226,10 @@ class TusStore:
         parts = [self._part_of_final(part_id, owner) for part_id in part_ids]
         length = sum(part.offset for part in parts)
         self.check_size(length)
-        now = time.time()
-        final = UploadInfo(
-            id=uuid.uuid4().hex,
+        final = self._new_info(
             owner=owner,
             length=length,
             metadata=metadata,
-            created=now,
-            expires=now + self.expiry_seconds,
             final=True,
             parts=list(part_ids),
             concat=concat,
@@ -256,14 +265,14 @@ class TusStore:
         try:
             copy_into(self.data_path(final.id), sources)
         except (OSError, UploadError) as exc:
-            self._remove(final.id)
+            self._remove(final.id, final.layout)
             raise UploadError(
                 "The partial uploads could not be joined (the disk may be full); they are kept, "
                 "so send the final request again."
             ) from exc
         self._save(final)
         for part in parts:
-            self._remove(part.id)
+            self._remove(part.id, part.layout)
 
     def _source(self, part: UploadInfo) -> Source:
         if part.layout is None:
@@ -308,17 +317,22 @@ class TusStore:
         return DataWriter(path, info.start + info.offset, appends=False, digest=digest)
 
     def finish_append(self, info: UploadInfo, writer: DataWriter) -> UploadInfo:
-        """Make what `writer` wrote durable, then count it; returns the upload as it now is."""
+        """Make what `writer` wrote durable, then count it; returns the upload as it now is.
+
+        `info` is the upload as `begin_append` (or `create`) returned it, owner checked and
+        expiry set from the request's start; the request holds the upload's lock, so only
+        `writer` changed it since and it need not be read back."""
         writer.finish()
+        info = replace(info, offset=info.offset + writer.written)
         if info.layout is not None and writer.written:
-            self._save(replace(info, offset=info.offset + writer.written))
-        return self.get(info.id, info.owner)
+            self._save(info)
+        return info
 
     # -- removal --------------------------------------------------------------------------------
 
     def delete(self, upload_id: str, owner: str) -> None:
-        self.get(upload_id, owner)
-        self._remove(upload_id)
+        info = self.get(upload_id, owner)
+        self._remove(upload_id, info.layout)
 
     def take(self, upload_id: str, owner: str, destination: Path) -> UploadInfo:
         """Move a finished upload's bytes to `destination` (same file system) and forget it."""
@@ -337,18 +351,23 @@ class TusStore:
             os.replace(self.data_path(upload_id), destination)
         except FileNotFoundError as exc:  # another request took it a moment ago
             raise UploadNotFoundError(_not_found()) from exc
-        self._remove(upload_id)
+        self._remove(upload_id, info.layout)
         return info
 
-    def _remove(self, upload_id: str) -> None:
-        try:
-            lid = json.loads(self._info_path(upload_id).read_text()).get("layout")
-        except (OSError, ValueError):
-            lid = None
+    def _remove(self, upload_id: str, layout: str | None) -> None:
+        """Delete the upload's files and release its region of `layout` (its record's)."""
         for path in (self.data_path(upload_id), self._info_path(upload_id)):
             path.unlink(missing_ok=True)
-        if lid is not None:
-            self.layouts.release(lid, upload_id)
+        if layout is not None:
+            self.layouts.release(layout, upload_id)
+
+    def _recorded_layout(self, upload_id: str) -> str | None:
+        """The layout named in what is left of a damaged upload's record, if anything."""
+        try:
+            layout: str | None = json.loads(self._info_path(upload_id).read_text()).get("layout")
+        except (OSError, ValueError):
+            return None
+        return layout
 
     def sweep(self, now: float | None = None) -> int:
         """Delete expired uploads (finished or not), orphaned files and layouts no part uses;
@@ -357,14 +376,17 @@ class TusStore:
         stale = now - self.expiry_seconds
         removed = 0
         for upload_id in {path.name.split(".", 1)[0] for path in self.root.iterdir()}:
-            if not _ID.match(upload_id):
+            if not ID.match(upload_id):
                 continue
             try:
-                expired = self._load(upload_id).expires < now
+                info = self._load(upload_id)
             except UploadNotFoundError:  # half an upload: a crash between its two files
-                expired = max(_mtimes(self.root, upload_id), default=now) < stale
-            if expired:
-                self._remove(upload_id)
+                if max(_mtimes(self.root, upload_id), default=now) < stale:
+                    self._remove(upload_id, self._recorded_layout(upload_id))
+                    removed += 1
+                continue
+            if info.expires < now:
+                self._remove(upload_id, info.layout)
                 removed += 1
         return removed + self.layouts.sweep(self._exists, stale)
 

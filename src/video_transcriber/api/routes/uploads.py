@@ -34,13 +34,8 @@ from video_transcriber.uploads.checksum import ALGORITHMS, Checksum, parse_check
 from video_transcriber.uploads.concat import part_ids
 from video_transcriber.uploads.layout import parse_placement
 from video_transcriber.uploads.metadata import encode_metadata, parse_metadata
-from video_transcriber.uploads.tus import (
-    TUS_EXTENSIONS,
-    TUS_VERSION,
-    TusStore,
-    UploadInfo,
-    too_large_message,
-)
+from video_transcriber.uploads.protocol import TUS_VERSION, whole_number
+from video_transcriber.uploads.tus import TUS_EXTENSIONS, TusStore, UploadInfo, too_large_message
 from video_transcriber.uploads.writer import DataWriter
 
 OCTET = "application/offset+octet-stream"
@@ -178,9 +173,10 @@ async def _concatenate(
 
 def _creation_length(upload_length: str | None, defer: str | None) -> int | None:
     if upload_length is not None:
-        if not upload_length.isdigit():
+        length = whole_number(upload_length)
+        if length is None:
             raise UploadError("Upload-Length must be a whole number of bytes.")
-        return int(upload_length)
+        return length
     if defer == "1":
         return None
     raise UploadError("Send Upload-Length (or 'Upload-Defer-Length: 1').")
@@ -243,13 +239,14 @@ async def tus_patch(
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"Content-Type must be {OCTET}."
         )
-    if upload_offset is None or not upload_offset.isdigit():
+    offset = None if upload_offset is None else whole_number(upload_offset)
+    if offset is None:
         raise UploadError("Send Upload-Offset: the offset HEAD reported.")
     length = None if upload_length is None else _creation_length(upload_length, None)
     checksum = parse_checksum(upload_checksum)
     async with _locks.hold(upload_id):
         info = await run_in_threadpool(
-            lambda: uploads.begin_append(upload_id, owner, offset=int(upload_offset), length=length)
+            lambda: uploads.begin_append(upload_id, owner, offset=offset, length=length)
         )
         info = await _append(request, uploads, info, checksum)
     return Response(
@@ -286,9 +283,9 @@ async def _append(
         raise
     verified = checksum is None or (whole and checksum.matches(digest))
     info = await run_in_threadpool(_settle, uploads, info, writer, verified)
-    if not verified and whole:
+    if checksum is not None and whole and not verified:
         raise UploadChecksumError(
-            f"The bytes do not match Upload-Checksum ({checksum.algorithm if checksum else ''}); "
+            f"The bytes do not match Upload-Checksum ({checksum.algorithm}); "
             "nothing of this request was kept: send it again from the same offset."
         )
     return info
