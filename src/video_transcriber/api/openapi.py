@@ -25,7 +25,10 @@ from video_transcriber.api.routes.openai_compat import ALIASES
 from video_transcriber.api.schemas import JobCreate, allowed_models
 from video_transcriber.config import Settings
 from video_transcriber.jobs.tuning_service import TuningLimits
-from video_transcriber.uploads.metadata import MAX_METADATA_CHARS
+from video_transcriber.uploads.checksum import ALGORITHMS
+from video_transcriber.uploads.layout import TOKEN_PATTERN
+from video_transcriber.uploads.metadata import KEY_PATTERN, MAX_METADATA_CHARS
+from video_transcriber.uploads.records import ID_PATTERN
 from video_transcriber.uploads.tus import TUS_VERSION
 
 Document = dict[str, Any]
@@ -166,6 +169,8 @@ def _band(
     return properties
 
 
+_PAIR = f"{KEY_PATTERN}( [A-Za-z0-9+/]*={{0,2}})?"
+"""One `Upload-Metadata` pair: a key, then optionally a space and base64."""
 _TUS_HEADERS: dict[str, dict[str, Any]] = {
     "tus-resumable": {
         "required": True,
@@ -186,8 +191,7 @@ _TUS_HEADERS: dict[str, dict[str, Any]] = {
         "schema": {
             "type": "string",
             "maxLength": MAX_METADATA_CHARS,
-            "pattern": r"^([A-Za-z0-9._-]{1,64}( [A-Za-z0-9+/]*={0,2})?"
-            r"(,[A-Za-z0-9._-]{1,64}( [A-Za-z0-9+/]*={0,2})?)*)?$",
+            "pattern": f"^({_PAIR}(,{_PAIR})*)?$",
         },
         "description": "Comma-separated `key base64(UTF-8 value)` pairs, each key once; "
         "`filename` becomes the job's file name.",
@@ -195,14 +199,14 @@ _TUS_HEADERS: dict[str, dict[str, Any]] = {
     "upload-checksum": {
         "schema": {
             "type": "string",
-            "pattern": r"^(md5|sha1|sha256) +"
+            "pattern": f"^({'|'.join(ALGORITHMS)}) +"
             r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
         },
-        "description": "`<md5|sha1|sha256> <base64 digest>` of this request's bytes; a mismatch "
-        "is 460 and none of them is kept.",
+        "description": f"`<{'|'.join(ALGORITHMS)}> <base64 digest>` of this request's bytes; a "
+        "mismatch is 460 and none of them is kept.",
     },
     "upload-concat-layout": {
-        "schema": {"type": "string", "pattern": r"^[A-Za-z0-9_-]{8,64} +[0-9]+ +[0-9]+$"},
+        "schema": {"type": "string", "pattern": f"^{TOKEN_PATTERN} +[0-9]+ +[0-9]+$"},
         "description": "Not tus: `<token> <start> <total>` puts a partial upload's bytes in "
         "place in the file its final will be, so the final is a rename (docs/API.md).",
     },
@@ -283,7 +287,7 @@ def _tus_parameters(operation: dict[str, Any], headers: dict[str, dict[str, Any]
         if parameter["in"] == "header" and parameter["name"] in headers:
             parameter.update(headers[parameter["name"]])
         elif parameter["in"] == "path" and parameter["name"] == "upload_id":
-            parameter["schema"] = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+            parameter["schema"] = {"type": "string", "pattern": f"^{ID_PATTERN}$"}
 
 
 def _tus_responses(method: str, responses: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
 from video_transcriber.jobs.job import Job
+from video_transcriber.uploads.records import ID_PATTERN
 
 KNOWN_MODELS = frozenset(
     {
@@ -102,7 +103,7 @@ class JobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     upload_id: str = Field(
-        pattern=r"^[0-9a-f]{32}$", description="The id at the end of the tus upload's URL."
+        pattern=f"^{ID_PATTERN}$", description="The id at the end of the tus upload's URL."
     )
     name: str | None = Field(default=None, max_length=200)
     options: JobOptions = Field(default_factory=JobOptions)

@@ -38,7 +38,9 @@ from video_transcriber.errors import UploadError
 from video_transcriber.uploads.protocol import whole_number
 from video_transcriber.uploads.records import ID, write_record
 
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+TOKEN_PATTERN = r"[A-Za-z0-9_-]{8,64}"
+"""A layout token (unanchored, for the OpenAPI document too)."""
+_TOKEN = re.compile(f"^{TOKEN_PATTERN}$")
 HEADER = "Upload-Concat-Layout"
 
 

@@ -12,7 +12,9 @@ import re
 
 from video_transcriber.errors import UploadError
 
-_KEY = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+KEY_PATTERN = r"[A-Za-z0-9._-]{1,64}"
+"""A metadata key (unanchored, for the OpenAPI document too)."""
+_KEY = re.compile(f"^{KEY_PATTERN}$")
 MAX_METADATA_CHARS = 4096
 
 

@@ -8,7 +8,8 @@ import os
 import re
 from pathlib import Path
 
-ID = re.compile(r"^[0-9a-f]{32}$")
+ID_PATTERN = r"[0-9a-f]{32}"
+ID = re.compile(f"^{ID_PATTERN}$")
 """An upload's or a layout's id; anything else never reaches the file system."""
 
 
