@@ -78,13 +78,13 @@ bench-quick: install
 	$(BIN)/python bench/robustness.py --quick
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src tests bench
+	$(BIN)/ruff check src tests bench testkit
+	$(BIN)/ruff format --check src tests bench testkit
+	$(BIN)/mypy src tests bench testkit
 
 format: install
-	$(BIN)/ruff format src tests bench
-	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench testkit
+	$(BIN)/ruff check --fix src tests bench testkit
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(VENDOR_DIR)

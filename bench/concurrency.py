@@ -35,9 +35,9 @@ from typing import Any
 import httpx
 
 from harness import save_results
-from video_transcriber.evaluation.corpus import english_utterances
-from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
-from video_transcriber.service_processes import ServerProcess
+from testkit.evaluation.corpus import english_utterances
+from testkit.evaluation.lecture import LectureInfo, build_lecture
+from testkit.service_processes import ServerProcess
 
 SEED = 7
 WARM_UP_SECONDS = 8.0

@@ -11,9 +11,9 @@ alternating, on each lecture seed):
 * `ours`      — in this process with `--threads` threads: the project's VAD, chunk plan and
   `ChunkTranscriber`, chunk after chunk;
 * `ours-pool` — end to end as the service runs it: the lecture as the pipeline's int16 PCM file,
-  `jobs.speech_map.detect_speech` (VAD), the chunk length `tuning.plan` picks, `plan_chunks`, and
-  the real `jobs.local_pool.WarmPool` with `--workers` processes of `--threads / --workers`
-  threads (batch size from the plan), results stitched in time order.
+  `pipeline.speech_map.detect_speech` (VAD), the chunk length `tuning.plan` picks,
+  `plan_chunks`, and the real `executors.local_pool.WarmPool` with `--workers` processes of
+  `--threads / --workers` threads (batch size from the plan), results stitched in time order.
 
 Model loading is outside every timing (fw-seq's model and the pool's workers are loaded and warm
 before the clock starts). Every contender gets the same audio, quantised to int16 as the pipeline
@@ -42,17 +42,17 @@ from typing import Any
 import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
 
+from testkit.evaluation.corpus import english_utterances
+from testkit.evaluation.wer import error_counts, word_error_rate
 from video_transcriber.config import ModelSettings, Settings, TuningSettings, VadSettings
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan, TranscribeOptions
 from video_transcriber.engine.model import load_model
 from video_transcriber.engine.transcriber import ChunkTranscriber
 from video_transcriber.engine.vad import SpeechDetector
-from video_transcriber.evaluation.corpus import english_utterances
-from video_transcriber.evaluation.wer import error_counts, word_error_rate
-from video_transcriber.jobs.local_pool import WarmPool
-from video_transcriber.jobs.speech_map import detect_speech
-from video_transcriber.jobs.tasks import ChunkTask
+from video_transcriber.executors.local_pool import WarmPool
 from video_transcriber.media.pcm import PcmAudio, to_float32, to_int16
+from video_transcriber.pipeline.chunk_task import ChunkTask
+from video_transcriber.pipeline.speech_map import detect_speech
 from video_transcriber.segmentation.chunking import plan_chunks
 from video_transcriber.segmentation.speech import speech_spans
 from video_transcriber.tuning.facts import read_system_facts
@@ -178,7 +178,7 @@ def warm_pool(settings: Settings, execution: ExecutionPlan, work: Path) -> Itera
 
 
 def ours_pool(pool: WarmPool, execution: ExecutionPlan, pcm: Path, settings: Settings) -> str:
-    """What `jobs.pipeline` does after decoding: VAD, chunk plan, the pool, stitching."""
+    """What `pipeline.transcription` does after decoding: VAD, chunk plan, the pool, stitching."""
     audio = PcmAudio(pcm)
     speech = detect_speech(audio, settings)
     chunks = plan_chunks(

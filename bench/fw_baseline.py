@@ -24,9 +24,9 @@ from typing import Any
 
 from faster_whisper import BatchedInferencePipeline, WhisperModel, decode_audio
 
+from testkit.evaluation.corpus import clip
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.engine.model import resolve_model
-from video_transcriber.evaluation.corpus import clip
 
 
 def _text(segments: Any) -> str:

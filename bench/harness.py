@@ -24,9 +24,9 @@ from typing import Any
 
 import psutil
 
+from testkit.evaluation.corpus import english_utterances
+from testkit.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.config import Settings
-from video_transcriber.evaluation.corpus import english_utterances
-from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import plan
 

@@ -7,9 +7,9 @@ Builds, seeded and cached under bench/out/media (MP4, H.264 + mono AAC, as the o
   reading, non-native and children's `speechocean_*`), each utterance under one condition —
   clean, quiet (-30..-40 dB), pink noise or babble (5-12 dB SNR), telephone band, reverberant
   (RT60 0.5-0.8 s) — with dense (0.1-0.4 s), short and long pauses over a -70..-65 dBFS floor
-  (`video_transcriber.evaluation.conditioned_lecture`);
+  (`testkit.evaluation.conditioned_lecture`);
 * a *dense lecture* (5 min; 2 in `--quick`), clean, every pause 0.1-0.4 s, for the speed target;
-* *noise and music* (2 min, no speech: `video_transcriber.evaluation.nonspeech`).
+* *noise and music* (2 min, no speech: `testkit.evaluation.nonspeech`).
 
 Each file goes through three systems, one after the other, each a subprocess timed from start
 to exit (start-up and model loading included) with the peak RSS of its process tree:
@@ -21,7 +21,7 @@ to exit (start-up and model loading included) with the peak RSS of its process t
 all with the same model, compute type, beam and total threads. The *ceiling* is faster-whisper
 `WhisperModel.transcribe` on each processed utterance alone, cut from the decoded file.
 Every transcript is scored per condition by one whole-lecture alignment with errors charged to
-utterances (`video_transcriber.evaluation.attribution`); an utterance is *lost* when the
+utterances (`testkit.evaluation.attribution`); an utterance is *lost* when the
 ceiling recovers at least half of its words and the system none.
 
     make bench        # runs this after run_all.py
@@ -60,17 +60,17 @@ from harness import (
     transcript_text,
 )
 from robustness_report import print_report, side, targets
-from video_transcriber.evaluation.attribution import Counts, attribute, by_group, lost_utterances
-from video_transcriber.evaluation.conditioned_lecture import (
+from testkit.evaluation.attribution import Counts, attribute, by_group, lost_utterances
+from testkit.evaluation.conditioned_lecture import (
     ConditionedLecture,
     LectureRecipe,
     PlacedUtterance,
     build_conditioned_lecture,
     write_samples,
 )
-from video_transcriber.evaluation.corpus import english_speech
-from video_transcriber.evaluation.nonspeech import noise_and_music
-from video_transcriber.evaluation.wer import normalize
+from testkit.evaluation.corpus import english_speech
+from testkit.evaluation.nonspeech import noise_and_music
+from testkit.evaluation.wer import normalize
 
 BUILD_VERSION = 2
 """Part of every cached file's name: bump it when a builder changes, so media are rebuilt."""

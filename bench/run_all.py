@@ -47,8 +47,8 @@ from harness import (
     save_results,
     transcript_text,
 )
-from video_transcriber.evaluation.lecture import LectureInfo
-from video_transcriber.evaluation.wer import word_error_rate
+from testkit.evaluation.lecture import LectureInfo
+from testkit.evaluation.wer import word_error_rate
 
 TARGET_SPEEDUP = 2.0
 TARGET_WER_RATIO = 1.1

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import save_results
-from video_transcriber.service_processes import WorkerProcess
+from testkit.service_processes import WorkerProcess
 
 
 def _env(redis_url: str, queue: str) -> dict[str, str]:
@@ -44,7 +44,7 @@ def _env(redis_url: str, queue: str) -> dict[str, str]:
 def _run(lecture: Path, executor: Any, chunk_seconds: float, work: Path) -> dict[str, Any]:
     from video_transcriber.config import Settings
     from video_transcriber.domain import TranscribeOptions
-    from video_transcriber.jobs.pipeline import transcribe_media
+    from video_transcriber.pipeline.transcription import transcribe_media
     from video_transcriber.tuning.plan import ExecutionPlan
 
     plan = ExecutionPlan(1, 1, chunk_seconds, 1)
@@ -68,7 +68,7 @@ def _run(lecture: Path, executor: Any, chunk_seconds: float, work: Path) -> dict
 
 def _celery(lecture: Path, env: dict[str, str], shape: tuple[int, int], args: Any) -> dict:
     from video_transcriber.config import Settings
-    from video_transcriber.jobs.celery_executor import CeleryExecutor
+    from video_transcriber.executors.celery_executor import CeleryExecutor
 
     processes, threads = shape
     os.environ.update(env)
@@ -82,7 +82,7 @@ def _celery(lecture: Path, env: dict[str, str], shape: tuple[int, int], args: An
 
 def _local(lecture: Path, processes: int, args: Any) -> dict:
     from video_transcriber.config import Settings
-    from video_transcriber.jobs.local_pool import WarmPool
+    from video_transcriber.executors.local_pool import WarmPool
     from video_transcriber.tuning.plan import ExecutionPlan
 
     with (
@@ -102,8 +102,8 @@ def main() -> None:
     redis_url = os.environ.get("VT_TEST_REDIS_URL") or "redis://127.0.0.1:6390/0"
     env = _env(redis_url, f"vt-bench-{uuid.uuid4().hex[:6]}")
 
-    from video_transcriber.evaluation.corpus import english_utterances
-    from video_transcriber.evaluation.lecture import build_lecture
+    from testkit.evaluation.corpus import english_utterances
+    from testkit.evaluation.lecture import build_lecture
 
     n = args.threads
     with tempfile.TemporaryDirectory(prefix="vt-scaling-") as tmp:

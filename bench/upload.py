@@ -49,9 +49,9 @@ import httpx
 import psutil
 
 from harness import save_results, tree_rss
+from testkit.service_processes import ServerProcess
 from video_transcriber.client import ServiceClient, UploadState, upload_file
 from video_transcriber.client.parallel import concatenate, send_parts
-from video_transcriber.service_processes import ServerProcess
 
 MB = 1024**2
 GIB = 1024**3

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit.evaluation.corpus import Clip, load_manifest, speech_dir
 from tests.fakes import FakeClock
 from tests.scaleout import (
     WorkerFleet,
@@ -18,7 +19,6 @@ from tests.scaleout import (
     empty_tables,
     require_env,
 )
-from video_transcriber.evaluation.corpus import Clip, load_manifest, speech_dir
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

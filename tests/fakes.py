@@ -16,8 +16,8 @@ from video_transcriber.domain import (
     Transcript,
 )
 from video_transcriber.errors import CancelledError
-from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.media.probe import probe
+from video_transcriber.pipeline.runner import RunRequest
 
 
 class FakeRunner:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from video_transcriber.service_processes import WorkerProcess
+from testkit.service_processes import WorkerProcess
 
 REPO = Path(__file__).resolve().parents[1]
 VISIBILITY_TIMEOUT = 20.0

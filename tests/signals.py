@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 from faster_whisper import decode_audio
 
+from testkit.evaluation import conditions, nonspeech
+from testkit.evaluation.corpus import Clip
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.evaluation import conditions, nonspeech
-from video_transcriber.evaluation.corpus import Clip
 
 
 def clip_samples(clip: Clip) -> np.ndarray:

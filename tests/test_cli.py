@@ -11,10 +11,10 @@ import srt
 import webvtt
 from typer.testing import CliRunner
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.cli import app
 from video_transcriber.cli_support import Overrides, apply_overrides, parse_formats
 from video_transcriber.config import Settings
-from video_transcriber.evaluation.corpus import Clip
 
 runner = CliRunner()
 

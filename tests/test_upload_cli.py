@@ -12,11 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import normalize
+from testkit.service_processes import cli_path, free_port
 from tests.api.conftest import REPO, LiveServer, tus_bytes_received
 from video_transcriber.client import ServiceClient, UploadState, upload_file
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import normalize
-from video_transcriber.service_processes import cli_path, free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

@@ -96,7 +96,7 @@ def transcribe(
 def _transcribe_all(
     inputs: list[Path], out_dir: Path, formats: list[str], settings: Settings, console: Console
 ) -> list[tuple[Path, str]]:
-    from video_transcriber.jobs.local_pool import WarmPool
+    from video_transcriber.executors.local_pool import WarmPool
     from video_transcriber.tuning.facts import read_system_facts
     from video_transcriber.tuning.plan import plan
 
@@ -127,7 +127,7 @@ def _transcribe_all(
 def _transcribe_one(
     path: Path, out_dir: Path, formats: list[str], settings: Settings, pool: Any, bar: Progress
 ) -> list[Path]:
-    from video_transcriber.jobs.pipeline import transcribe_media
+    from video_transcriber.pipeline.transcription import transcribe_media
 
     task = add_file_task(bar, path.name)
     try:
@@ -210,7 +210,7 @@ def worker(
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
 ) -> None:
     """Run a Celery chunk worker for VT_EXECUTOR=celery services (needs VT_BROKER_URL)."""
-    from video_transcriber.jobs.celery_worker import run_worker, worker_plan
+    from video_transcriber.executors.celery_worker import run_worker, worker_plan
 
     settings = Settings()
     try:

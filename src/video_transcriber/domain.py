@@ -16,7 +16,7 @@ SAMPLE_RATE = 16_000
 
 
 class JobStatus(StrEnum):
-    """Where a job is in its life; `jobs.states` is the one place that moves a job between them."""
+    """Where a job is in its life; `store.states` is the one place that moves a job between them."""
 
     QUEUED = "queued"
     RUNNING = "running"

@@ -19,11 +19,11 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from testkit.service_processes import ServerProcess
 from tests.fakes import FakeRunner
 from tests.media_files import write_wav
 from video_transcriber.api.app import create_app
 from video_transcriber.config import ServiceSettings, Settings
-from video_transcriber.service_processes import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
 

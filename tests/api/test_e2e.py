@@ -23,10 +23,10 @@ from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 from tusclient.storage.filestorage import FileStorage
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import word_error_rate, word_errors
 from tests.api.conftest import LiveServer, wait_for_status
 from tests.media_files import concat_speech, write_mp4
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate, word_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -13,10 +13,10 @@ import openai
 import pytest
 from openai import OpenAI
 
+from testkit.evaluation.corpus import Clip, english_utterances
+from testkit.evaluation.lecture import build_lecture
+from testkit.evaluation.wer import normalize, word_errors
 from tests.api.conftest import LiveServer
-from video_transcriber.evaluation.corpus import Clip, english_utterances
-from video_transcriber.evaluation.lecture import build_lecture
-from video_transcriber.evaluation.wer import normalize, word_errors
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 

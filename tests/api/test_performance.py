@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from testkit.evaluation.corpus import Clip
 from tests.api.conftest import LiveServer, make_settings, wait_for_status
 from tests.fakes import FakeRunner
 from video_transcriber.api.app import create_app
-from video_transcriber.evaluation.corpus import Clip
 
 PLAN_KEYS = {"workers", "threads_per_worker", "chunk_seconds", "batch_size", "reasons"}
 

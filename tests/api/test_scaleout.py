@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from testkit.evaluation.corpus import clip
+from testkit.evaluation.wer import word_error_rate
 from tests.api.conftest import LiveServer, wait_for_status
 from tests.media_files import concat_speech
 from tests.scaleout import WorkerFleet, empty_tables
 from video_transcriber.config import Settings
-from video_transcriber.evaluation.corpus import clip
-from video_transcriber.evaluation.wer import word_error_rate
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.e2e, pytest.mark.timeout(400)]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.config import ModelSettings
 from video_transcriber.engine.transcriber import ChunkTranscriber
-from video_transcriber.evaluation.corpus import Clip
 
 
 @pytest.fixture(scope="session")

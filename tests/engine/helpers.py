@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+from testkit.evaluation.corpus import Clip
 from tests.signals import clip_samples
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan
-from video_transcriber.evaluation.corpus import Clip
 
 
 @dataclass(frozen=True)

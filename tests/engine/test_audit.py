@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import word_error_rate
 from tests.signals import at_level, clip_samples, music, pink_noise, silence
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan, TranscribeOptions
 from video_transcriber.engine.transcriber import ChunkTranscriber
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate
 
 
 def _faint_only(audio: np.ndarray, spans: list[SpeechSpan]) -> Chunk:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from testkit.evaluation.corpus import Clip
 from tests.signals import at_level, clip_samples, level_db, pink_noise, silence
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.engine.levelling import Leveller, LevelOptions
 from video_transcriber.engine.vad import FRAME_SAMPLES, SpeechDetector
-from video_transcriber.evaluation.corpus import Clip
 
 
 def _levelled(audio: np.ndarray) -> tuple[np.ndarray, Leveller]:

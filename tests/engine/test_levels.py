@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import word_error_rate
 from video_transcriber.domain import TranscribeOptions
 from video_transcriber.engine.transcriber import ChunkTranscriber
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate
 
 from .helpers import place, whole_chunk
 

@@ -13,12 +13,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import word_error_rate, word_errors
 from tests.engine.helpers import place, vad_spans, whole_chunk
 from tests.signals import clip_samples
 from video_transcriber.domain import SAMPLE_RATE, Chunk, Segment, TranscribeOptions
 from video_transcriber.engine.transcriber import ChunkTranscriber
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate, word_errors
 
 OPTIONS = TranscribeOptions()
 MULTI = (

@@ -10,11 +10,11 @@ import pytest
 from faster_whisper.audio import decode_audio
 from faster_whisper.vad import SileroVADModel
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.config import VadSettings
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.engine import vad
 from video_transcriber.engine.vad import FRAME_SAMPLES, FRAME_SECONDS, SpeechDetector
-from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.segmentation import speech
 from video_transcriber.segmentation.speech import speech_spans
 

@@ -9,9 +9,9 @@ import pytest
 import srt as srt_lib
 import webvtt
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.config import Settings
 from video_transcriber.domain import Segment, Transcript
-from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.formats import FORMATS, parse_json, parse_tsv, render
 from video_transcriber.insights import Insights, analyze
 

@@ -23,8 +23,8 @@ from video_transcriber.domain import (
     Stage,
     Transcript,
 )
-from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.media.probe import probe
+from video_transcriber.pipeline.runner import RunRequest
 
 Script = Sequence[tuple[float, float, str]]
 

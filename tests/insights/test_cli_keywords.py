@@ -8,8 +8,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.cli import app
-from video_transcriber.evaluation.corpus import Clip
 
 
 def test_keywords_reach_the_study_outputs(jfk_clip: Clip, tmp_path: Path) -> None:

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.config import Settings
 from video_transcriber.domain import Segment, Word
-from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.insights import analyze
 from video_transcriber.insights.sentences import sentences_of
 

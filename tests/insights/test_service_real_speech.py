@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from testkit.evaluation.corpus import clip
+from testkit.evaluation.lecture import LectureInfo, build_lecture
 from tests.api.conftest import wait_for_status
 from video_transcriber.api.app import create_app
 from video_transcriber.config import ServiceSettings, Settings, TuningSettings
-from video_transcriber.evaluation.corpus import clip
-from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
 
 LECTURE_CLIPS = [
     "ljspeech_LJ001-0001.wav",  # "Printing, in the only sense ..."

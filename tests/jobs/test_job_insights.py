@@ -12,10 +12,10 @@ from sqlalchemy import inspect
 
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Segment, Transcript
-from video_transcriber.jobs.job import Job, JobMetrics, NewJob
 from video_transcriber.jobs.job_insights import JobInsights
-from video_transcriber.jobs.keywords import MAX_KEYWORDS, KeywordStore, clean_keywords
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.store.job import Job, JobMetrics, NewJob
+from video_transcriber.store.job_store import JobStore
+from video_transcriber.store.keyword_lists import MAX_KEYWORDS, KeywordStore, clean_keywords
 
 SEGMENTS = [
     Segment(0.0, 3.0, "Entropy always grows. Is that"),

@@ -13,13 +13,13 @@ from tests.fakes import FakeRunner
 from tests.media_files import write_wav
 from video_transcriber.domain import ChunkResult, JobStatus, Segment, TranscribeOptions, Transcript
 from video_transcriber.errors import InvalidTransitionError, NoAudioStreamError
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
-from video_transcriber.jobs.job import Job, NewJob
-from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
-from video_transcriber.jobs.records import JobRow
-from video_transcriber.jobs.runner import RunRequest
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.pipeline.runner import RunRequest
+from video_transcriber.store.job import Job, NewJob
+from video_transcriber.store.job_store import JobStore
+from video_transcriber.store.tables import JobRow
 
 MakeManager = Callable[..., tuple[JobManager, FakeRunner]]
 

@@ -11,7 +11,6 @@ import pytest
 from video_transcriber.config import ServiceSettings, Settings
 from video_transcriber.domain import TranscribeOptions, Transcript
 from video_transcriber.jobs import tunable
-from video_transcriber.jobs.runner import RunRequest
 from video_transcriber.jobs.tunable import (
     TunableRunner,
     load_overrides,
@@ -19,6 +18,7 @@ from video_transcriber.jobs.tunable import (
     tuned_settings,
     with_overrides,
 )
+from video_transcriber.pipeline.runner import RunRequest
 from video_transcriber.tuning.facts import SystemFacts
 
 FACTS = SystemFacts(

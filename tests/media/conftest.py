@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from video_transcriber.evaluation.lecture import CONTAINERS, make_media_fixture
+from testkit.evaluation.lecture import CONTAINERS, make_media_fixture
 
 FIXTURE_SECONDS = 4.0
 

@@ -9,11 +9,11 @@ import av
 import numpy as np
 import pytest
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.lecture import CONTAINERS, make_media_fixture
 from tests.media.conftest import FIXTURE_SECONDS
 from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.errors import CorruptMediaError
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.lecture import CONTAINERS, make_media_fixture
 from video_transcriber.media.decode import decode_to_pcm, iter_audio
 from video_transcriber.media.pcm import to_float32, to_int16
 from video_transcriber.media.probe import probe

@@ -9,6 +9,12 @@ import av
 import numpy as np
 import pytest
 
+from testkit.evaluation.lecture import (
+    CONTAINERS,
+    MediaWriter,
+    make_media_fixture,
+    voice_like,
+)
 from video_transcriber.errors import (
     CorruptMediaError,
     EmptyMediaError,
@@ -16,12 +22,6 @@ from video_transcriber.errors import (
     MediaNotFoundError,
     NoAudioStreamError,
     NotMediaError,
-)
-from video_transcriber.evaluation.lecture import (
-    CONTAINERS,
-    MediaWriter,
-    make_media_fixture,
-    voice_like,
 )
 from video_transcriber.media.decode import iter_audio
 from video_transcriber.media.probe import probe

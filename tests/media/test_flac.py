@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from testkit.evaluation.corpus import Clip
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.evaluation.corpus import Clip
 from video_transcriber.media.decode import iter_audio
 from video_transcriber.media.flac import decode_flac, encode_flac
 from video_transcriber.media.pcm import to_float32, to_int16

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from testkit.evaluation.lecture import make_media_fixture
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.evaluation.lecture import make_media_fixture
 
 MINUTES = 25
 WHOLE_FLOAT32_MB = MINUTES * 60 * SAMPLE_RATE * 4 / 2**20  # about 92 MB

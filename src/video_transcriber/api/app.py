@@ -38,9 +38,9 @@ from video_transcriber.api.routes import metrics as metrics_route
 from video_transcriber.api.runtime import build_runner, install_metrics
 from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
-from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.service import open_services
 from video_transcriber.jobs.tunable import tuned_settings
+from video_transcriber.pipeline.runner import JobRunner
 from video_transcriber.uploads.tus import TUS_VERSION
 
 log = logging.getLogger(__name__)

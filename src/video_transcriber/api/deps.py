@@ -16,13 +16,13 @@ from fastapi import Depends, HTTPException, Query, Request, status
 from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
 from video_transcriber.errors import JobNotFoundError
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.job_insights import JobInsights
-from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
-from video_transcriber.jobs.store import JobStore
 from video_transcriber.jobs.tuning_service import TuningService
+from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.tus import TusStore
 
 

@@ -12,8 +12,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from video_transcriber.insights import Insights
-from video_transcriber.jobs.keywords import MAX_KEYWORD_CHARS, MAX_KEYWORDS
-from video_transcriber.jobs.search_index import SearchHit
+from video_transcriber.store.keyword_lists import MAX_KEYWORD_CHARS, MAX_KEYWORDS
+from video_transcriber.store.search_index import SearchHit
 
 
 def moment_links(job_id: str, seconds: float) -> dict[str, str]:

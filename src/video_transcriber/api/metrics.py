@@ -20,8 +20,8 @@ from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from video_transcriber.domain import ChunkResult, JobStatus, Transcript
-from video_transcriber.jobs.runner import JobRunner, RunRequest
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.pipeline.runner import JobRunner, RunRequest
+from video_transcriber.store.job_store import JobStore
 
 PREFIX = "video_transcriber"
 CHUNK_SECONDS_BUCKETS = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, float("inf"))

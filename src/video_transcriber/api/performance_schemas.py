@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from video_transcriber.api.schemas import MetricsPublic, integral
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
-from video_transcriber.jobs.job import Job
 from video_transcriber.jobs.tunable import TUNABLE_FIELDS, TunableField
 from video_transcriber.jobs.tuning_service import Optimized, TuningLimits, field_bounds
+from video_transcriber.store.job import Job
 from video_transcriber.tuning.facts import SystemFacts
 from video_transcriber.tuning.plan import ExecutionPlan, Recommendation
 

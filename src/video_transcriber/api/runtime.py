@@ -13,9 +13,9 @@ from fastapi import FastAPI
 
 from video_transcriber.api.metrics import ObservedRunner, ServiceMetrics
 from video_transcriber.config import Settings
-from video_transcriber.jobs.runner import JobRunner
 from video_transcriber.jobs.tunable import TunableRunner
 from video_transcriber.jobs.tuning_service import TuningService
+from video_transcriber.pipeline.runner import JobRunner
 
 
 def build_runner(app: FastAPI, settings: Settings, override: JobRunner | None) -> JobRunner:

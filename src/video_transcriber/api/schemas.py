@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
-from video_transcriber.jobs.job import Job
+from video_transcriber.store.job import Job
 from video_transcriber.uploads.records import ID_PATTERN
 
 KNOWN_MODELS = frozenset(
@@ -145,7 +145,7 @@ class JobPublic(BaseModel):
     @classmethod
     def of(cls, job: Job, *, keywords: list[str] | None = None) -> JobPublic:
         """The job as clients see it; `keywords` are its own keywords (kept apart from the job
-        row, by `jobs.keywords.KeywordStore`), None when it has none."""
+        row, by `store.keyword_lists.KeywordStore`), None when it has none."""
         p, m, o = job.progress, job.metrics, job.options
         return cls(
             id=job.id,

@@ -1,10 +1,10 @@
 """Study insights per job: computed when a job completes, kept fresh when keywords change.
 
 `JobInsights` ties the pure `insights.analyze` to the store. A job's keywords are its own
-followed by its owner's global list (`jobs.keywords`). Each stored result carries a fingerprint
-of the keyword and emphasis lists it was computed with; `insights_for` recomputes when the
-fingerprint no longer matches, so a keyword edit can never leave a stale answer behind, even if
-the eager recompute after the edit (`recompute_owner`) has not reached that job yet.
+followed by its owner's global list (`store.keyword_lists`). Each stored result carries a
+fingerprint of the keyword and emphasis lists it was computed with; `insights_for` recomputes
+when the fingerprint no longer matches, so a keyword edit can never leave a stale answer behind,
+even if the eager recompute after the edit (`recompute_owner`) has not reached that job yet.
 Edits in quick succession share that recompute (`refresh_owner`): while one runs for an owner,
 further edits only ask it to go round once more, so a burst of edits never queues a recompute
 of every job per edit (each would hold a worker thread the API needs).
@@ -21,6 +21,7 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -29,13 +30,14 @@ from sqlalchemy.orm import sessionmaker
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Transcript
 from video_transcriber.errors import JobNotFoundError
+from video_transcriber.formats import STUDY_FORMATS
 from video_transcriber.insights import Insights, analyze
-from video_transcriber.jobs.insight_records import JobInsightsRow, SegmentSearchRow
-from video_transcriber.jobs.job import Job
-from video_transcriber.jobs.keywords import KeywordStore, merged
-from video_transcriber.jobs.records import JobRow, utcnow
-from video_transcriber.jobs.search_index import SearchIndex
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.store.insight_tables import JobInsightsRow, SegmentSearchRow
+from video_transcriber.store.job import Job
+from video_transcriber.store.job_store import JobStore
+from video_transcriber.store.keyword_lists import KeywordStore, merged
+from video_transcriber.store.search_index import SearchIndex
+from video_transcriber.store.tables import JobRow, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,18 @@ class JobInsights:
         self._refresh_lock = threading.Lock()
         self._refreshing: set[str] = set()
         self._refresh_again: set[str] = set()
+
+    def render_extras(
+        self, job: Job, transcript: Transcript, fmt: str, *, media_url: str | None = None
+    ) -> dict[str, Any]:
+        """Extra `formats.render` arguments for `fmt`: the job's insights for the study formats,
+        and for the standalone HTML page the media URL to play (None: the page has no player)."""
+        if fmt not in STUDY_FORMATS:
+            return {}
+        extras: dict[str, Any] = {"insights": self.insights_for(job, transcript)}
+        if fmt == "html" and media_url is not None:
+            extras["media_url"] = media_url
+        return extras
 
     def keywords_for(self, job: Job) -> list[str]:
         """The job's own keywords, then its owner's global ones."""

@@ -1,4 +1,4 @@
-"""The job runner: runs queued jobs, each in its own thread, a bounded number at a time.
+"""The job manager: runs queued jobs, each in its own thread, a bounded number at a time.
 
 Jobs share one chunk executor (the warm pool), which gives them fair turns; the manager only
 bounds how many jobs decode and detect speech at once (`max_running_jobs`). At start-up, jobs a
@@ -22,12 +22,12 @@ from video_transcriber.errors import (
     JobNotFoundError,
     VideoTranscriberError,
 )
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus, JobEvent
-from video_transcriber.jobs.job import Job, JobMetrics
-from video_transcriber.jobs.layout import DataLayout
-from video_transcriber.jobs.runner import JobRunner, RunRequest
-from video_transcriber.jobs.store import JobStore
 from video_transcriber.jobs.tracking import RunTracker, progress_dict
+from video_transcriber.pipeline.runner import JobRunner, RunRequest
+from video_transcriber.store.job import Job, JobMetrics
+from video_transcriber.store.job_store import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from video_transcriber.config import Settings
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.job_insights import JobInsights
-from video_transcriber.jobs.layout import DataLayout
 from video_transcriber.jobs.manager import JobManager
-from video_transcriber.jobs.runner import JobRunner
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.pipeline.runner import JobRunner
+from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.tus import TusStore
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,9 @@ def open_services(settings: Settings, runner: JobRunner) -> Services:
         max_running_jobs=settings.service.max_running_jobs,
         on_transcript=insights.transcript_ready,
     )
-    intake = JobIntake(store=store, manager=manager, layout=layout, uploads=uploads)
+    intake = JobIntake(
+        store=store, manager=manager, layout=layout, uploads=uploads, keywords=insights.keywords
+    )
     services = Services(settings, layout, store, bus, uploads, runner, manager, intake, insights)
     insights.backfill()
     uploads.sweep()

@@ -20,8 +20,8 @@ import psutil
 from video_transcriber.domain import ChunkResult, Progress, Stage, Transcript
 from video_transcriber.errors import CancelledError
 from video_transcriber.jobs.events import EventBus, JobEvent
-from video_transcriber.jobs.job import JobMetrics
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.store.job import JobMetrics
+from video_transcriber.store.job_store import JobStore
 
 PROGRESS_INTERVAL = 0.5
 """Seconds between progress writes and events when nothing but the percentage changed."""

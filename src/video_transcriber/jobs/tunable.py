@@ -27,8 +27,8 @@ from typing import Any, Literal, get_args
 
 from video_transcriber.config import Settings, TuningSettings
 from video_transcriber.domain import Transcript
-from video_transcriber.jobs.executor import ChunkExecutor
-from video_transcriber.jobs.runner import PipelineRunner, RunRequest
+from video_transcriber.pipeline.chunk_executor import ChunkExecutor
+from video_transcriber.pipeline.runner import PipelineRunner, RunRequest
 from video_transcriber.tuning.facts import SystemFacts, read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, plan
 
@@ -96,7 +96,7 @@ def tuned_settings(settings: Settings) -> Settings:
 
 def warm_pool(settings: Settings, execution: ExecutionPlan) -> ChunkExecutor:
     """The warm local pool, or the Celery executor when `settings.executor == "celery"`."""
-    from video_transcriber.jobs.executors import make_executor
+    from video_transcriber.executors.choice import make_executor
 
     return make_executor(settings, execution)
 

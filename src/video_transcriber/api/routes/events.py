@@ -25,10 +25,10 @@ from video_transcriber.api.schemas import ErrorBody
 from video_transcriber.domain import JobStatus
 from video_transcriber.errors import JobNotFoundError
 from video_transcriber.jobs.events import EventBus, JobEvent
-from video_transcriber.jobs.job import Job
 from video_transcriber.jobs.manager import status_event
-from video_transcriber.jobs.store import JobStore
 from video_transcriber.jobs.tracking import progress_dict, segments_event
+from video_transcriber.store.job import Job
+from video_transcriber.store.job_store import JobStore
 
 RECHECK_SECONDS = 5.0
 """Without events for this long, the stream re-reads the job from the store."""

@@ -11,10 +11,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, HTTPException, Query, status
 from fastapi.responses import JSONResponse
 
 from video_transcriber.api.deps import InsightsDep, OwnerDep, ReaderDep, StoreDep
+from video_transcriber.api.downloads import content_disposition
 from video_transcriber.api.insight_schemas import (
     InsightsPublic,
     JobKeywords,
@@ -22,10 +23,9 @@ from video_transcriber.api.insight_schemas import (
     KeywordsBody,
 )
 from video_transcriber.api.schemas import ErrorBody
-from video_transcriber.domain import JobStatus, Transcript
-from video_transcriber.formats import STUDY_FORMATS
-from video_transcriber.jobs.job import Job
+from video_transcriber.domain import JobStatus
 from video_transcriber.jobs.job_insights import JobInsights
+from video_transcriber.store.job import Job
 
 router = APIRouter(tags=["insights"])
 
@@ -148,35 +148,7 @@ def get_job_insights(
     )
     if not download:
         return body
-    from video_transcriber.api.routes.jobs import content_disposition
-
     return JSONResponse(
         body.model_dump(mode="json"),
         headers={"Content-Disposition": content_disposition(job.name, "insights.json")},
     )
-
-
-# -- hooks for the jobs router ---------------------------------------------------------------
-
-
-def study_extras(
-    request: Request, insights: JobInsights, job: Job, transcript: Transcript, fmt: str
-) -> dict[str, Any]:
-    """Extra `formats.render` arguments for `fmt`: the job's insights, and for the standalone
-    HTML page an absolute media URL when no API key is needed to fetch it."""
-    if fmt not in STUDY_FORMATS:
-        return {}
-    extras: dict[str, Any] = {"insights": insights.insights_for(job, transcript)}
-    if fmt == "html" and not request.app.state.keys.required:
-        extras["media_url"] = str(request.url_for("get_media", job_id=job.id))
-    return extras
-
-
-def remember_job_keywords(
-    insights: JobInsights, job: Job, keywords: list[str] | None
-) -> list[str] | None:
-    """Store the keywords a job was created with (`options.keywords`) and return them as kept
-    (cleaned, duplicates dropped), or None without any; blocking."""
-    if not keywords:
-        return None
-    return insights.keywords.set_job_keywords(job.id, keywords)

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import re
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -33,10 +31,7 @@ from video_transcriber.api.deps import (
     SignerDep,
     StoreDep,
 )
-from video_transcriber.api.routes.insights import (
-    remember_job_keywords,
-    study_extras,
-)
+from video_transcriber.api.downloads import content_disposition, safe_stem
 from video_transcriber.api.schemas import (
     ErrorBody,
     JobCreate,
@@ -52,10 +47,10 @@ from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
 from video_transcriber.errors import UploadError, UploadTooLargeError
 from video_transcriber.formats import CONTENT_TYPES, render
-from video_transcriber.jobs.intake import JobIntake
-from video_transcriber.jobs.job import Job
+from video_transcriber.jobs.data_layout import DataLayout
+from video_transcriber.jobs.intake import JobIntake, QueuedJob
 from video_transcriber.jobs.job_insights import JobInsights
-from video_transcriber.jobs.layout import DataLayout
+from video_transcriber.store.job import Job
 from video_transcriber.uploads.multipart import MAX_FIELD_BYTES, StreamingForm
 from video_transcriber.uploads.tus import too_large_message
 
@@ -134,30 +129,30 @@ async def create_job(
     settings: SettingsDep,
     layout: LayoutDep,
     intake: IntakeDep,
-    insights: InsightsDep,
     owner: OwnerDep,
 ) -> JobPublic:
     """Queue a transcription: JSON naming a finished tus upload, or a multipart `file`."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        job = await _from_multipart(request, content_type, settings, layout, intake, owner)
-        wanted = request.state.job_keywords
+        queued = await _from_multipart(request, content_type, settings, layout, intake, owner)
     elif content_type.split(";")[0].strip() == "application/json":
         body = _parse(JobCreate, await _small_body(request))
         options = _checked(body.options, settings)
-        job = await run_in_threadpool(
+        queued = await run_in_threadpool(
             lambda: intake.from_upload(
-                owner=owner, upload_id=body.upload_id, name=body.name, options=options
+                owner=owner,
+                upload_id=body.upload_id,
+                name=body.name,
+                options=options,
+                keywords=body.options.keywords,
             )
         )
-        wanted = body.options.keywords
     else:
         raise HTTPException(
             status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
             "Send JSON with an upload_id, or the file itself as multipart/form-data.",
         )
-    keywords = await run_in_threadpool(remember_job_keywords, insights, job, wanted)
-    return JobPublic.of(job, keywords=keywords)
+    return JobPublic.of(queued.job, keywords=queued.keywords)
 
 
 @router.get("/{job_id}", response_model=JobPublic, responses=NOT_FOUND)
@@ -224,7 +219,10 @@ def get_transcript(
             f"The transcript is not ready: the job is {job.status.value}. "
             "Wait until its status is completed (or retry it if it failed).",
         )
-    extras = study_extras(request, insights, job, transcript, fmt)
+    media_url = None
+    if fmt == "html" and not request.app.state.keys.required:
+        media_url = str(request.url_for("get_media", job_id=job.id))
+    extras = insights.render_extras(job, transcript, fmt, media_url=media_url)
     body = render(transcript, fmt, title=job.name, **extras)
     return Response(
         content=body,
@@ -247,24 +245,13 @@ def get_media(
         path,
         media_type=media_type,
         content_disposition_type="inline",
-        filename=_safe_stem(job.name) + path.suffix,
+        filename=safe_stem(job.name) + path.suffix,
     )
 
 
 def _public(job: Job, insights: JobInsights) -> JobPublic:
     """`JobPublic` with the job's own keywords (one small query)."""
     return JobPublic.of(job, keywords=insights.keywords.job_keywords(job.id))
-
-
-def content_disposition(name: str, extension: str) -> str:
-    """`attachment` with an ASCII-safe filename and the exact one in RFC 5987 form."""
-    exact = quote(f"{name}.{extension}", safe="")
-    return f"attachment; filename=\"{_safe_stem(name)}.{extension}\"; filename*=UTF-8''{exact}"
-
-
-def _safe_stem(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9-]+", "_", name).strip("_-")[:100]
-    return stem or "transcript"
 
 
 async def _small_body(request: Request) -> bytes:
@@ -311,7 +298,7 @@ async def _from_multipart(
     layout: DataLayout,
     intake: JobIntake,
     owner: str,
-) -> Job:
+) -> QueuedJob:
     cap = settings.service.max_upload_bytes
     length = declared_length(request)
     if length is not None and length > cap + MULTIPART_OVERHEAD:
@@ -323,7 +310,6 @@ async def _from_multipart(
             raise UploadError("The upload was cut off before it finished; send the file again.")
         result = await run_in_threadpool(form.finish)
         parsed = _parse(JobOptions, _form_options(result.fields))
-        request.state.job_keywords = parsed.keywords  # kept by create_job once the job exists
         options = _checked(parsed, settings)
         return await run_in_threadpool(
             lambda: intake.from_file(
@@ -332,6 +318,7 @@ async def _from_multipart(
                 filename=result.filename or "upload",
                 name=result.fields.get("name"),
                 options=options,
+                keywords=parsed.keywords,
             )
         )
     finally:

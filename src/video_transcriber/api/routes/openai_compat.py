@@ -53,9 +53,9 @@ from video_transcriber.errors import (
 from video_transcriber.formats import render
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
-from video_transcriber.jobs.job import Job
 from video_transcriber.jobs.manager import JobManager
-from video_transcriber.jobs.store import JobStore
+from video_transcriber.store.job import Job
+from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.multipart import FILE_FIELD, FormResult, StreamingForm
 
 ALIASES = frozenset({"whisper-1"})
@@ -286,12 +286,14 @@ async def _queue(
 ) -> Job:
     try:
         return await run_in_threadpool(
-            lambda: intake.from_file(
-                owner=owner,
-                path=path,
-                filename=form.filename or "audio",
-                name=None,
-                options=options,
+            lambda: (
+                intake.from_file(
+                    owner=owner,
+                    path=path,
+                    filename=form.filename or "audio",
+                    name=None,
+                    options=options,
+                ).job
             )
         )
     except MediaError as exc:

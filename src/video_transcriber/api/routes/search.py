@@ -3,7 +3,7 @@
 Hits are segments of the caller's completed jobs, best first (bm25 on SQLite, ts_rank on
 PostgreSQL), each with the job, the segment's time span, links to that moment and an HTML
 snippet with the matches in `<mark>`. Any text is a valid query: it is reduced to words and
-quoted phrases before it reaches the database (`jobs.search_index.search_terms`).
+quoted phrases before it reaches the database (`store.search_index.search_terms`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,223 @@
+"""One media file → one transcript: decode, find speech, chunk, transcribe, stitch.
+
+Each step streams, so memory stays flat whatever the duration: the decoder writes 16 kHz int16
+PCM to `work_dir` block by block, voice activity detection scores the same blocks in a second
+thread as they are written (`pipeline.speech_map`; keeping only one probability per 32 ms frame —
+about 1.3 MB for three hours), and workers read their own chunk's slice from the file. The whole
+decoded audio is never in this process's memory.
+
+Chunks already in `done` (results a crashed or restarted job had committed) are not run again;
+`on_chunk` is called for each new result as it arrives, which is where the service checkpoints.
+Progress is reported over seconds of *speech* transcribed, because silence costs almost nothing,
+with an ETA from the throughput measured so far in this run.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from video_transcriber.config import Settings
+from video_transcriber.domain import (
+    Chunk,
+    ChunkResult,
+    Progress,
+    Stage,
+    TranscribeOptions,
+    Transcript,
+)
+from video_transcriber.media.pcm import PcmAudio
+from video_transcriber.pipeline.chunk_executor import ChunkExecutor
+from video_transcriber.pipeline.chunk_task import ChunkTask
+from video_transcriber.pipeline.speech_map import decode_with_speech
+from video_transcriber.pipeline.stitch import main_language, stitch
+from video_transcriber.segmentation.chunking import plan_chunks
+from video_transcriber.segmentation.speech import total_speech
+from video_transcriber.tuning.facts import read_system_facts
+from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
+from video_transcriber.tuning.plan import plan as make_plan
+
+ProgressHook = Callable[[Progress], None]
+ChunkHook = Callable[[ChunkResult], None]
+ChunkStartHook = Callable[[int], None]
+"""Called with a chunk's index each time the executor starts transcribing it."""
+
+PCM_FILE = "audio.pcm"
+"""Name of the decoded audio inside `work_dir`."""
+_NO_RESULTS: Mapping[int, ChunkResult] = MappingProxyType({})
+
+
+def transcribe_media(
+    path: Path,
+    *,
+    settings: Settings,
+    options: TranscribeOptions,
+    executor: ChunkExecutor,
+    work_dir: Path,
+    done: Mapping[int, ChunkResult] = _NO_RESULTS,
+    on_progress: ProgressHook | None = None,
+    on_chunk: ChunkHook | None = None,
+    on_chunk_start: ChunkStartHook | None = None,
+    plan: ExecutionPlan | None = None,
+    job_id: str | None = None,
+) -> Transcript:
+    """Transcribe `path`; raises the `MediaError` decoding found or the executor's error.
+
+    `plan` fixes the chunk length (pass the same plan to resume with `done`); without one it is
+    planned for this machine and this media. `job_id` names the work in the executor; by default
+    a fresh id derived from `work_dir`.
+    """
+    report = _Reporter(on_progress)
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    report(Progress(Stage.DECODING))
+    pcm, speech = decode_with_speech(
+        Path(path),
+        Path(work_dir) / PCM_FILE,
+        settings,
+        on_progress=lambda _: report(Progress(Stage.DECODING)),
+        on_decoded=lambda: report(Progress(Stage.DETECTING_SPEECH)),
+    )
+    timings["decode_and_vad"] = time.monotonic() - started
+    duration = pcm.duration
+    if plan is None:
+        seconds = total_speech(speech.speech) + total_speech(speech.faint)
+        plan = make_plan(
+            read_system_facts(), MediaFacts(duration, seconds), settings.tuning, settings.model
+        )
+    chunks = plan_chunks(
+        speech.speech,
+        faint=speech.faint,
+        duration=duration,
+        target_seconds=plan.chunk_seconds,
+        max_seconds=settings.tuning.max_chunk_seconds,
+    )
+    mark = time.monotonic()
+    results = _run_chunks(
+        chunks,
+        pcm,
+        options,
+        executor,
+        done=done,
+        job_id=job_id or f"{Path(work_dir).name}-{uuid.uuid4().hex[:8]}",
+        report=report,
+        on_chunk=on_chunk,
+        on_chunk_start=on_chunk_start,
+    )
+    timings["transcribe"] = time.monotonic() - mark
+    report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
+    fallback = options.language or settings.model.language or "en"
+    transcript = Transcript(
+        segments=stitch(results, duration=duration),
+        language=main_language(results, fallback),
+        duration=duration,
+        model=options.model or settings.model.name,
+        plan={**plan.to_dict(), "chunks": len(chunks)},
+        timings=timings,
+    )
+    timings["total"] = time.monotonic() - started
+    report(Progress(Stage.DONE, 100.0, len(chunks), len(chunks), 0.0))
+    return transcript
+
+
+def reusable(chunks: list[Chunk], done: Mapping[int, ChunkResult]) -> dict[int, ChunkResult]:
+    """The `done` results that still fit this chunk plan (same index, segments inside the chunk).
+
+    A result whose segments fall outside its chunk comes from a different plan; it is run again
+    rather than stitched in the wrong place.
+    """
+    kept: dict[int, ChunkResult] = {}
+    for chunk in chunks:
+        result = done.get(chunk.index)
+        if result is None:
+            continue
+        tolerance = 1.0
+        inside = all(
+            chunk.start - tolerance <= seg.start and seg.end <= chunk.end + tolerance
+            for seg in result.segments
+        )
+        if inside:
+            kept[chunk.index] = result
+    return kept
+
+
+def _run_chunks(
+    chunks: list[Chunk],
+    pcm: PcmAudio,
+    options: TranscribeOptions,
+    executor: ChunkExecutor,
+    *,
+    done: Mapping[int, ChunkResult],
+    job_id: str,
+    report: _Reporter,
+    on_chunk: ChunkHook | None,
+    on_chunk_start: ChunkStartHook | None,
+) -> list[ChunkResult]:
+    results = reusable(chunks, done)
+    meter = _Meter(chunks, results)
+    report(meter.progress())
+    todo = [
+        ChunkTask(job_id, chunk, pcm.path, options)
+        for chunk in chunks
+        if chunk.index not in results and chunk.has_audio_to_decode
+    ]
+    for chunk in chunks:  # a chunk without speech has nothing to send to a worker
+        if not chunk.has_audio_to_decode and chunk.index not in results:
+            results[chunk.index] = ChunkResult(chunk.index, (), options.language or "", 0.0)
+
+    def started(task: ChunkTask) -> None:
+        if on_chunk_start is not None:
+            on_chunk_start(task.chunk.index)
+
+    for result in executor.run(job_id, todo, on_start=started):
+        results[result.chunk_index] = result
+        meter.finished(result.chunk_index)
+        if on_chunk is not None:
+            on_chunk(result)
+        report(meter.progress())
+    return [results[chunk.index] for chunk in chunks]
+
+
+class _Meter:
+    """Speech seconds transcribed so far, and the ETA from this run's throughput."""
+
+    def __init__(self, chunks: list[Chunk], done: Mapping[int, ChunkResult]) -> None:
+        self._speech = {chunk.index: chunk.speech_seconds for chunk in chunks}
+        self._total = sum(self._speech.values())
+        self._done = {index for index in done if index in self._speech}
+        self._done_speech = sum(self._speech[index] for index in self._done)
+        self._run_speech = 0.0
+        self._started = time.monotonic()
+
+    def finished(self, index: int) -> None:
+        if index in self._done:
+            return
+        self._done.add(index)
+        self._done_speech += self._speech.get(index, 0.0)
+        self._run_speech += self._speech.get(index, 0.0)
+
+    def progress(self) -> Progress:
+        percent = 100.0 * self._done_speech / self._total if self._total > 0 else 0.0
+        if len(self._done) == len(self._speech):
+            percent = 100.0
+        elapsed = time.monotonic() - self._started
+        eta = None
+        if self._run_speech > 0 and elapsed > 0:
+            eta = max(0.0, self._total - self._done_speech) / (self._run_speech / elapsed)
+        return Progress(Stage.TRANSCRIBING, percent, len(self._done), len(self._speech), eta)
+
+
+class _Reporter:
+    """Calls the progress hook, if any, skipping exact repeats; the hook may raise to abort."""
+
+    def __init__(self, hook: ProgressHook | None) -> None:
+        self._hook = hook
+        self._last: Progress | None = None
+
+    def __call__(self, progress: Progress) -> None:
+        if self._hook is not None and progress != self._last:
+            self._last = progress
+            self._hook(progress)
