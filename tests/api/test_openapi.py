@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from pydantic import SecretStr
 
 from tests.api.conftest import make_settings
 from tests.fakes import FakeRunner
@@ -91,6 +92,28 @@ def test_405_and_options_name_every_method_of_the_path(client: TestClient) -> No
     options = client.options("/files/0123456789abcdef0123456789abcdef")
     assert options.status_code == 204
     assert options.headers["allow"] == "DELETE, HEAD, OPTIONS, PATCH"
+    collection = client.options("/files/")
+    assert collection.status_code == 204
+    assert collection.headers["allow"] == "OPTIONS, POST"
+
+
+def test_the_api_key_is_documented_as_the_service_needs_it(tmp_path: Path) -> None:
+    open_doc = create_app(make_settings(tmp_path / "open"), runner=FakeRunner()).openapi()
+    keyed = make_settings(tmp_path / "keyed")
+    keyed.service.api_keys = [SecretStr("key-one")]
+    keyed_doc = create_app(keyed, runner=FakeRunner()).openapi()
+    for document in (open_doc, keyed_doc):
+        scheme = document["components"]["securitySchemes"]["ApiKey"]
+        assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    open_job = open_doc["paths"]["/api/jobs/{job_id}"]["get"]
+    keyed_job = keyed_doc["paths"]["/api/jobs/{job_id}"]["get"]
+    assert open_job["security"] == [{"ApiKey": []}, {}]  # optional without keys
+    assert "401" not in open_job["responses"]
+    assert keyed_job["security"] == [{"ApiKey": []}]
+    assert keyed_job["responses"]["401"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
+    assert "security" not in keyed_doc["paths"]["/healthz"]["get"]
 
 
 def test_the_document_states_this_services_limits(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
@@ -36,7 +37,20 @@ def _app_state(attribute: str) -> Any:
     return Depends(dependency)
 
 
-def get_owner(request: Request) -> str:
+API_KEY = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key from `VT_SERVICE__API_KEYS`, as `Authorization: Bearer <key>`; "
+    "needed only where the service has keys.",
+)
+"""Declares the key in the OpenAPI document; `get_owner` reads and checks the header itself
+(`auto_error=False`: without keys the header is optional)."""
+
+
+def get_owner(
+    request: Request,
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(API_KEY)] = None,
+) -> str:
     """The caller's owner hash; 401 when keys are configured and none (or a wrong one) is sent."""
     keys: KeyRing = request.app.state.keys
     owner = keys.owner_for(request.headers.get("authorization"))

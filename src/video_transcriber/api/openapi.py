@@ -63,6 +63,7 @@ def _steps(settings: Settings) -> list[Step]:
         _job_models(sorted(allowed_models(settings))),
         _tuning_limits(TuningLimits.of(settings.tuning)),
         _tus_protocol(settings.service.max_upload_bytes),
+        _api_key(required=bool(settings.service.api_keys)),
     ]
 
 
@@ -318,3 +319,21 @@ def digits_at_most(limit: int) -> str:
             options.append(f"{digits[:position]}{lower}{tail}")
     options.append(digits)
     return f"^0*({'|'.join(options)})$"
+
+
+def _api_key(*, required: bool) -> Step:
+    """Operations that take the API key answer 401 without a valid one when the service has
+    keys; without keys the key is optional (an empty alternative in `security`)."""
+
+    def step(document: Document) -> None:
+        for _path, _method, operation in operations(document):
+            if "security" not in operation:
+                continue
+            if required:
+                operation["responses"].setdefault(
+                    "401", _error_response("No API key, or not one of this service's keys.")
+                )
+            else:
+                operation["security"] = [*operation["security"], {}]
+
+    return step

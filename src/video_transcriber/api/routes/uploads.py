@@ -110,6 +110,7 @@ def tus_options(settings: SettingsDep) -> Response:
     return Response(
         status_code=204,
         headers={
+            "Allow": "OPTIONS, POST",
             "Tus-Version": TUS_VERSION,
             "Tus-Extension": ",".join(TUS_EXTENSIONS),
             "Tus-Max-Size": str(settings.service.max_upload_bytes),
