@@ -139,6 +139,44 @@ class CelerySettings(BaseModel):
     """How often the executor looks for finished chunks in the result backend."""
 
 
+class LiveSettings(BaseModel):
+    """Live captions (`GET /api/live`, `video-transcriber live`): the streaming engine's policy."""
+
+    enabled: bool = True
+    """Accept live streams; False answers every `/api/live` connection with an error frame."""
+    max_streams: int = Field(default=4, ge=1, le=64)
+    """Streams captioned at once; one more is refused with an error frame."""
+    workers: int = Field(default=1, ge=1, le=16)
+    """Decode threads, each with its own warm copy of the model, shared by all streams."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """CTranslate2 threads of each live decoder."""
+    beam_size: int = Field(default=1, ge=1, le=16)
+    """Beam width of the re-decodes behind partials and agreement commits (greedy is fastest;
+    local agreement smooths its mistakes)."""
+    final_beam_size: int = Field(default=5, ge=1, le=16)
+    """Beam width of the decode that closes an utterance (VAD end or stop)."""
+    min_step_seconds: float = Field(default=0.5, ge=0.1, le=10.0)
+    """New audio a stream needs before it is decoded again: the fastest partial cadence."""
+    end_silence_ms: int = Field(default=400, ge=100, le=5000)
+    """Silence after speech that closes an utterance and makes everything in it final."""
+    pre_roll_seconds: float = Field(default=0.6, ge=0.0, le=1.0)
+    """Audio kept before detected speech so its first word is whole (at most 1 s: Whisper's
+    first timestamp must fall inside the first second)."""
+    trim_seconds: float = Field(default=15.0, ge=5.0, le=25.0)
+    """Above this much buffered audio, cut it at the end of the last committed sentence."""
+    max_buffer_seconds: float = Field(default=24.0, ge=8.0, le=28.0)
+    """Never decode more than this (Whisper sees 30 s): cut at the last committed word."""
+    max_lag_seconds: float = Field(default=3.5, ge=1.0, le=20.0)
+    """When committed text lags the stream by more than this, words of the newest hypothesis
+    ending over a second before its end are committed without waiting for agreement."""
+    prompt_chars: int = Field(default=0, ge=0, le=1000)
+    """Committed text (before the buffer) given to the decoder as its prompt. Off: with tiny.en
+    the prompt made it repeat earlier sentences (a 120 s lecture: WER 0.150 with 200 characters
+    against 0.054 without)."""
+    keep_audio: bool = True
+    """After `stop`, keep the stream's audio as an ordinary job (offline pipeline, insights)."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -158,6 +196,7 @@ class Settings(BaseSettings):
     broker_url: str = "redis://127.0.0.1:6379/0"
     """Celery broker and result backend (Redis) for `executor = "celery"`."""
     celery: CelerySettings = Field(default_factory=CelerySettings)
+    live: LiveSettings = Field(default_factory=LiveSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(
