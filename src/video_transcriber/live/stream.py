@@ -38,6 +38,8 @@ from video_transcriber.live.events import Caption, Final, Partial
 
 END_PAD = 0.2
 """Audio decoded after an utterance's last speech frame, so its last word is whole."""
+RESUME_GAP = 1.0
+"""Speech left after a closing decode's last word beyond which that rest is decoded again."""
 STABLE_MARGIN = 1.0
 """Words ending this close to a hypothesis's end may still change: never force-committed."""
 Work = Literal["final", "partial"]
@@ -129,19 +131,31 @@ class LiveStream:
         return []
 
     def _final(self, decoder: Decoder, span: tuple[float, float]) -> list[Caption]:
-        until = min(self.buffer.end, span[1] + END_PAD)
+        start, end = span
+        # Silence before the speech would push Whisper's first timestamp past its first second
+        # (it then loops or skips): start the decode a pre-roll before the utterance.
+        self.buffer.trim(min(start - self.settings.pre_roll_seconds, self._first_pending(start)))
+        until = min(self.buffer.end, end + END_PAD)
         words = self._decode(decoder, until, final=True)
         committed = self.agreement.commit_all([w for w in words if w.start < until])
+        if committed and end - committed[-1].end > RESUME_GAP and committed[-1].end > start:
+            # the decode stopped early (tiny.en does, on long audio): the rest goes again
+            self._closed.appendleft((committed[-1].end, end))
+            until = committed[-1].end
         self.buffer.trim(until)
         self.agreement.forget_old()
         self._decoded_until = max(self._decoded_until, until)
         out: list[Caption] = []
         if committed:
             out.append(_final_of(committed))
-        if self._partial:
+        if self._partial and not self._closed:
             out.append(Partial("", until))  # nothing is pending: clear the shown partial
             self._partial = ""
         return out
+
+    def _first_pending(self, start: float) -> float:
+        pending = self.agreement.pending
+        return min(start, pending[0].start) if pending else start
 
     def _partial_step(self, decoder: Decoder) -> list[Caption]:
         end = self.buffer.end
