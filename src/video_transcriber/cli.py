@@ -272,3 +272,48 @@ def upload(
         raise typer.Exit(130) from None
     if failures:
         raise typer.Exit(EXIT_FAILED_FILES)
+
+
+@app.command()
+def live(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Audio or video file to stream, or '-' for raw 16 kHz mono int16 LE PCM on stdin."
+        ),
+    ] = "-",
+    server: Annotated[
+        str, typer.Option(envvar="VT_SERVER", help="The service's address.")
+    ] = "http://127.0.0.1:8000",
+    api_key: Annotated[
+        str | None, typer.Option(envvar="VT_API_KEY", help="API key, if the server needs one.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model (default: the server's).")] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the session made after.")] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Send a file as fast as it goes, not in real time.")
+    ] = False,
+) -> None:
+    """Stream SOURCE to a running service and print live captions as they come."""
+    import sys
+
+    from video_transcriber.client.live import LiveOptions, file_frames, run_live, stdin_frames
+    from video_transcriber.client.service import ClientError
+
+    console = Console(stderr=True)
+    options = LiveOptions(server, api_key, language, model, name, fast)
+    if source != "-" and not Path(source).is_file():
+        console.print(f"[red]{source} does not exist; give an audio or video file, or '-'.[/]")
+        raise typer.Exit(2)
+    frames = stdin_frames() if source == "-" else file_frames(Path(source))
+    try:
+        job_id = run_live(frames, options, sys.stdout)
+    except (ClientError, VideoTranscriberError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(EXIT_FAILED_FILES) from exc
+    except KeyboardInterrupt:
+        console.print("Interrupted; the stream was dropped.")
+        raise typer.Exit(130) from None
+    if job_id:
+        console.print(f"Session: {server.rstrip('/')}/sessions/{job_id}")

@@ -144,6 +144,10 @@ class LiveSettings(BaseModel):
 
     enabled: bool = True
     """Accept live streams; False answers every `/api/live` connection with an error frame."""
+    preload: bool = False
+    """Load the live decoders while the service starts (it answers /healthz once they are
+    warm), so the first stream's captions come at once; else they load with the first stream
+    (a few seconds without captions)."""
     max_streams: int = Field(default=4, ge=1, le=64)
     """Streams captioned at once; one more is refused with an error frame."""
     workers: int = Field(default=1, ge=1, le=16)

@@ -26,6 +26,7 @@ from video_transcriber.api.routes import (
     events,
     insights,
     jobs,
+    live,
     openai_compat,
     performance,
     search,
@@ -40,6 +41,7 @@ from video_transcriber.api.security import KeyRing, LinkSigner
 from video_transcriber.config import Settings
 from video_transcriber.jobs.service import open_services
 from video_transcriber.jobs.tunable import tuned_settings
+from video_transcriber.live.scheduler import LiveEngine
 from video_transcriber.pipeline.runner import JobRunner
 from video_transcriber.uploads.tus import TUS_VERSION
 
@@ -56,6 +58,7 @@ ROUTERS: list[APIRouter] = [
     performance.router,
     metrics_route.router,
     openai_compat.router,
+    live.router,
 ]
 SWEEP_SECONDS = 600.0
 """How often expired tus uploads are deleted."""
@@ -98,7 +101,8 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
     app.include_router(docs.router)
     web.install(app)  # the browser UI at `/` and its static files, after the API
     app.add_middleware(TusMiddleware)
-    install_metrics(app)
+    metrics = install_metrics(app)
+    app.state.live = LiveEngine(settings, stats=metrics.live)  # threads start with a stream
     if settings.service.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -119,6 +123,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     for name in ("store", "bus", "uploads", "layout", "manager", "intake", "insights"):
         setattr(app.state, name, getattr(services, name))
+    if settings.live.enabled and settings.live.preload:
+        await run_in_threadpool(app.state.live.warm)
     sweeper = asyncio.create_task(_sweep_uploads(app))
     try:
         yield
@@ -126,6 +132,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
+        await run_in_threadpool(app.state.live.close)
         await run_in_threadpool(services.close)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from video_transcriber.config import LiveSettings, ModelSettings
-from video_transcriber.domain import Word
+from video_transcriber.domain import SAMPLE_RATE, Word
 from video_transcriber.engine.decoding import DecodeOptions, WindowDecoder
 from video_transcriber.engine.model import is_english_only, load_model
 
@@ -40,6 +40,15 @@ class LiveDecoder:
         self.model = load_model(model, threads=live.threads, model_name=model_name)
         self.english_only = is_english_only(self.model)
         self._windows = WindowDecoder(self.model)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """One throw-away decode: CTranslate2's first call allocates its buffers (~1 s), which
+        would otherwise delay a stream's first caption."""
+        silence = np.zeros(SAMPLE_RATE, dtype=np.float32)
+        self._windows.decode(
+            [silence], DecodeOptions(language="en", beam_size=1, batch_size=1, fallback=False)
+        )
 
     def language(self, samples: np.ndarray, requested: str | None) -> str:
         """English for `.en` models, else the requested language, else detected on `samples`."""
