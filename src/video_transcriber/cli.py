@@ -302,7 +302,8 @@ def live(
     from video_transcriber.client.service import ClientError
 
     console = Console(stderr=True)
-    options = LiveOptions(server, api_key, language, model, name, fast)
+    # stdin PCM comes at its source's pace (a microphone pipe): only a file is paced here
+    options = LiveOptions(server, api_key, language, model, name, fast or source == "-")
     if source != "-" and not Path(source).is_file():
         console.print(f"[red]{source} does not exist; give an audio or video file, or '-'.[/]")
         raise typer.Exit(2)

@@ -23,10 +23,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.wer import word_error_rate
 from tests.api.conftest import REPO, LiveServer, wait_for_status
 from video_transcriber.client.live import file_frames
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.wer import word_error_rate
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

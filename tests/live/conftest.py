@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from testkit.evaluation.corpus import Clip
+from testkit.evaluation.lecture import clip_samples
 from video_transcriber.config import Settings
 from video_transcriber.domain import SAMPLE_RATE
-from video_transcriber.evaluation.corpus import Clip
-from video_transcriber.evaluation.lecture import clip_samples
 from video_transcriber.live.decoder import LiveDecoder
 from video_transcriber.media.pcm import to_int16
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from testkit.evaluation.wer import word_error_rate
 from tests.live.conftest import SpeechStream, frames
 from video_transcriber.config import LiveSettings, Settings
-from video_transcriber.evaluation.wer import word_error_rate
 from video_transcriber.live.decoder import LiveDecoder
 from video_transcriber.live.events import Caption, Final
 from video_transcriber.live.scheduler import LiveBusyError, LiveEngine

@@ -7,10 +7,10 @@ import itertools
 
 import pytest
 
+from testkit.evaluation.wer import word_error_rate
 from tests.live.conftest import SpeechStream, frames
 from video_transcriber.config import Settings
 from video_transcriber.engine.vad_stream import VadModel
-from video_transcriber.evaluation.wer import word_error_rate
 from video_transcriber.live.decoder import LiveDecoder
 from video_transcriber.live.events import Caption, Final, Partial
 from video_transcriber.live.stream import LiveStream

@@ -179,7 +179,7 @@ class LiveSocket:
             return None
         started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         try:
-            job = self.intake.from_file(
+            queued = self.intake.from_file(
                 owner=owner,
                 path=audio,
                 filename=f"live-{started[:10]}.wav",
@@ -189,7 +189,7 @@ class LiveSocket:
         except MediaError:  # nothing was sent: no session to make
             audio.unlink(missing_ok=True)
             return None
-        return job.id
+        return queued.job.id
 
 
 def _is_stop(text: str | None) -> bool:
