@@ -47,6 +47,12 @@ def test_a_repeated_head_after_a_commit_is_dropped() -> None:
     assert [w.text for w in strip_repeats(new, committed)] == [" Americans"]
 
 
+def test_a_word_said_again_after_the_commit_is_kept() -> None:
+    committed = words("more words words", start=0.0)  # the last "words" ends at 1.2
+    new = [Word(1.25, 1.6, " words"), Word(1.6, 1.9, " and")]
+    assert [w.text for w in strip_repeats(new, committed)] == [" words", " and"]
+
+
 def test_commit_all_and_commit_until() -> None:
     agreement = LocalAgreement()
     agreement.insert(words("one two three four"))

@@ -9,7 +9,8 @@ al., 2023) and WhisperLive; written here from its description, not copied.
 Words are compared normalised (case and punctuation aside), so "dinner" then "dinner." agree;
 the newer spelling is the one committed. A hypothesis decoded from a buffer that still holds
 already-committed audio repeats committed words at its head: words starting before the last
-commit are dropped, and an n-gram (up to 5 words) at the head equal to the committed tail too.
+commit are dropped, and an n-gram (up to 5 words) at the head equal to the committed tail and
+starting over its audio too (a word said twice, "words words", starts after the first ended).
 Times are stream seconds throughout.
 """
 
@@ -46,7 +47,9 @@ def strip_repeats(new: Sequence[Word], committed: Sequence[Word]) -> list[Word]:
     for size in range(min(len(committed), len(fresh), MAX_NGRAM), 0, -1):
         tail = [norm(w.text) for w in committed[-size:]]
         head = [norm(w.text) for w in fresh[:size]]
-        if tail == head:
+        # the same words over the same audio are a repeat; after it ("words words") they are
+        # said again
+        if tail == head and fresh[0].start < committed[-size].end:
             return fresh[size:]
     return fresh
 
@@ -63,12 +66,16 @@ class LocalAgreement:
     def committed_end(self) -> float:
         return self.committed[-1].end if self.committed else 0.0
 
-    def insert(self, hypothesis: Sequence[Word]) -> list[Word]:
-        """Take a new hypothesis; return the words it newly commits (maybe none)."""
+    def insert(self, hypothesis: Sequence[Word], *, until: float | None = None) -> list[Word]:
+        """Take a new hypothesis; return the words it newly commits (maybe none): the agreed
+        prefix, only as far as words ending by `until` (the words nearest the end of the audio
+        are the least stable, even when two decodes agree on them)."""
         new = strip_repeats(hypothesis, self.committed)
         agreed: list[Word] = []
         for old, word in zip(self.pending, new, strict=False):
             if norm(old.text) != norm(word.text) or not norm(word.text):
+                break
+            if until is not None and word.end > until:
                 break
             agreed.append(word)
         self.pending = new[len(agreed) :]

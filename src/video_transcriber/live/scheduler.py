@@ -154,9 +154,7 @@ class LiveEngine:
                 )
             if self._vad is None:
                 self._vad = VadModel()
-            stream = LiveStream(
-                live, self._vad.stream(), language=language, threshold=self.settings.vad.threshold
-            )
+            stream = LiveStream(live, self._vad.stream(), language=language)
             recorder = WavRecorder(record_to) if record_to is not None else None
             entry = _Entry(stream, sink, model, recorder)
             self._entries.append(entry)

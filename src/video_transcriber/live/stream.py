@@ -64,7 +64,6 @@ class LiveStream:
         vad: StreamingVad,
         *,
         language: str | None = None,
-        threshold: float = 0.5,
     ) -> None:
         self.settings = settings
         self.buffer = PcmBuffer()
@@ -72,7 +71,9 @@ class LiveStream:
         self.step_seconds = settings.min_step_seconds
         """Least new audio between two partial decodes; the scheduler raises it when behind."""
         self._vad = vad
-        self._endpoint = Endpointer(threshold, settings.end_silence_ms / 1000)
+        self._endpoint = Endpointer(
+            settings.vad_threshold, settings.end_silence_ms / 1000, settings.min_speech_ms / 1000
+        )
         self._closed: deque[tuple[float, float]] = deque()
         self._requested = language
         self.language: str | None = None
@@ -161,7 +162,7 @@ class LiveStream:
         end = self.buffer.end
         self._decoded_until = end
         words = self._decode(decoder, end, final=False)
-        committed = self.agreement.insert(words)
+        committed = self.agreement.insert(words, until=end - self.settings.commit_margin_seconds)
         if self._behind(end) > self.settings.max_lag_seconds:
             committed += self.agreement.commit_until(end - STABLE_MARGIN)
         committed += self._trim(end)
