@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from video_transcriber.domain import Word
-from video_transcriber.live.agreement import LocalAgreement, strip_repeats
+from video_transcriber.live.agreement import LocalAgreement, drop_loops, strip_repeats
 
 
 def words(text: str, start: float = 0.0, step: float = 0.4) -> list[Word]:
@@ -51,6 +51,12 @@ def test_a_word_said_again_after_the_commit_is_kept() -> None:
     committed = words("more words words", start=0.0)  # the last "words" ends at 1.2
     new = [Word(1.25, 1.6, " words"), Word(1.6, 1.9, " and")]
     assert [w.text for w in strip_repeats(new, committed)] == [" words", " and"]
+
+
+def test_a_sentence_decoded_twice_in_a_row_is_kept_once() -> None:
+    looped = words("and so my fellow americans and so my fellow americans ask not")
+    assert "".join(w.text for w in drop_loops(looped)) == " and so my fellow americans ask not"
+    assert len(drop_loops(words("words words words words"))) == 4  # shorter than a loop
 
 
 def test_commit_all_and_commit_until() -> None:

@@ -10,7 +10,8 @@ Words are compared normalised (case and punctuation aside), so "dinner" then "di
 the newer spelling is the one committed. A hypothesis decoded from a buffer that still holds
 already-committed audio repeats committed words at its head: words starting before the last
 commit are dropped, and an n-gram (up to 5 words) at the head equal to the committed tail and
-starting over its audio too (a word said twice, "words words", starts after the first ended).
+starting over its audio too (a word said twice, "words words", starts after the first ended;
+three words or more are dropped wherever they start: Whisper repeating its last sentence).
 Times are stream seconds throughout.
 """
 
@@ -27,6 +28,8 @@ OVERLAP_SLACK = 0.1
 jitter between two decodes)."""
 MAX_NGRAM = 5
 """Longest repeated head (committed tail) that is dropped from a new hypothesis."""
+MIN_LOOP_WORDS = 3
+"""A repeated head this long is dropped even after the committed words' audio."""
 KEEP_WORDS = 64
 """Committed words remembered: enough for a 200-character prompt and the repeat check."""
 _NON_WORD = re.compile(r"[^\w']+")
@@ -37,19 +40,37 @@ def norm(text: str) -> str:
     return _NON_WORD.sub("", text.lower())
 
 
+def drop_loops(words: Sequence[Word]) -> list[Word]:
+    """`words` without a run of `MIN_LOOP_WORDS` or more said twice back to back (Whisper
+    looping over a short stretch: "And so my fellow Americans. And so my fellow Americans.")."""
+    out = list(words)
+    keys = [norm(w.text) for w in out]
+    i = 0
+    while i < len(out):
+        for size in range((len(out) - i) // 2, MIN_LOOP_WORDS - 1, -1):
+            if keys[i : i + size] == keys[i + size : i + 2 * size]:
+                del out[i + size : i + 2 * size]
+                del keys[i + size : i + 2 * size]
+                break
+        else:
+            i += 1
+    return out
+
+
 def strip_repeats(new: Sequence[Word], committed: Sequence[Word]) -> list[Word]:
     """`new` without the words already committed: those starting before the last committed
     end, and a head that repeats the committed tail word for word."""
     last_end = committed[-1].end if committed else 0.0
-    fresh = [w for w in new if w.start > last_end - OVERLAP_SLACK]
+    fresh = [w for w in drop_loops(new) if w.start > last_end - OVERLAP_SLACK]
     if not fresh or not committed or abs(fresh[0].start - last_end) >= 1.0:
         return fresh
     for size in range(min(len(committed), len(fresh), MAX_NGRAM), 0, -1):
         tail = [norm(w.text) for w in committed[-size:]]
         head = [norm(w.text) for w in fresh[:size]]
-        # the same words over the same audio are a repeat; after it ("words words") they are
-        # said again
-        if tail == head and fresh[0].start < committed[-size].end:
+        # One or two words over the same audio are a repeat, after it ("words words") they
+        # were said again; three or more in a row again are Whisper repeating itself.
+        overlaps = fresh[0].start < committed[-size].end
+        if tail == head and (overlaps or size >= MIN_LOOP_WORDS):
             return fresh[size:]
     return fresh
 
