@@ -172,6 +172,10 @@ class LiveSettings(BaseModel):
     pre_roll_seconds: float = Field(default=0.6, ge=0.0, le=1.0)
     """Audio kept before detected speech so its first word is whole (at most 1 s: Whisper's
     first timestamp must fall inside the first second)."""
+    context_seconds: float = Field(default=8.0, ge=0.0, le=15.0)
+    """Committed speech kept before the next utterance (across pauses up to 1.5 s) and decoded
+    again with it as context; 0 starts each utterance afresh. On the 180 s bench lecture
+    (decoded as it arrives, in-process) 8 s gave 26 word errors against 30 without."""
     trim_seconds: float = Field(default=15.0, ge=5.0, le=25.0)
     """Above this much buffered audio, cut it at the end of the last committed sentence."""
     max_buffer_seconds: float = Field(default=24.0, ge=8.0, le=28.0)

@@ -38,6 +38,8 @@ from video_transcriber.live.events import Caption, Final, Partial
 
 END_PAD = 0.2
 """Audio decoded after an utterance's last speech frame, so its last word is whole."""
+CONTEXT_PAUSE = 1.5
+"""A pause longer than this drops the context kept before the next utterance."""
 RESUME_GAP = 1.0
 """Speech left after a closing decode's last word beyond which that rest is decoded again."""
 STABLE_MARGIN = 1.0
@@ -87,8 +89,10 @@ class LiveStream:
         samples = self.buffer.append(data)
         self._closed.extend(self._endpoint.push(self._vad.feed(samples)))
         if not self._endpoint.in_speech and not self._closed:
-            keep_from = self._endpoint.time - self.settings.pre_roll_seconds
-            self.buffer.trim(max(keep_from, self.agreement.committed_end))
+            pause = self._endpoint.time - self._endpoint.last_speech_end
+            if self.settings.context_seconds <= 0 or pause > CONTEXT_PAUSE:
+                keep_from = self._endpoint.time - self.settings.pre_roll_seconds
+                self.buffer.trim(max(keep_from, self.agreement.committed_end))
 
     def finish(self) -> None:
         """The stream ended: whatever speech is open becomes an utterance to finalise."""
@@ -135,15 +139,19 @@ class LiveStream:
         start, end = span
         # Silence before the speech would push Whisper's first timestamp past its first second
         # (it then loops or skips): start the decode a pre-roll before the utterance.
-        self.buffer.trim(min(start - self.settings.pre_roll_seconds, self._first_pending(start)))
+        if self.agreement.committed_end <= self.buffer.offset:  # no context before it
+            self.buffer.trim(
+                min(start - self.settings.pre_roll_seconds, self._first_pending(start))
+            )
         until = min(self.buffer.end, end + END_PAD)
         words = self._decode(decoder, until, final=True)
         committed = self.agreement.commit_all([w for w in words if w.start < until])
         if committed and end - committed[-1].end > RESUME_GAP and committed[-1].end > start:
             # the decode stopped early (tiny.en does, on long audio): the rest goes again
             self._closed.appendleft((committed[-1].end, end))
-            until = committed[-1].end
-        self.buffer.trim(until)
+            self.buffer.trim(committed[-1].end)
+        else:
+            self.buffer.trim(self._context_start(until))
         self.agreement.forget_old()
         self._decoded_until = max(self._decoded_until, until)
         out: list[Caption] = []
@@ -153,6 +161,16 @@ class LiveStream:
             out.append(Partial("", until))  # nothing is pending: clear the shown partial
             self._partial = ""
         return out
+
+    def _context_start(self, until: float) -> float:
+        """Where the buffer may start after an utterance closed at `until`: at a committed
+        word up to `context_seconds` before it (Whisper decodes the next one better with the
+        speech before it; the words there are already committed and dropped by time)."""
+        horizon = until - self.settings.context_seconds
+        for word in self.agreement.committed:
+            if word.start >= max(horizon, self.buffer.offset):
+                return min(word.start, until)
+        return until
 
     def _first_pending(self, start: float) -> float:
         pending = self.agreement.pending
