@@ -139,6 +139,25 @@ class CelerySettings(BaseModel):
     """How often the executor looks for finished chunks in the result backend."""
 
 
+class SpeakerSettings(BaseModel):
+    """Speaker diarization (`speakers`): who spoke when, from Resemblyzer's GE2E voice encoder."""
+
+    default: Literal["off", "auto"] = "off"
+    """What a job gets when it does not ask (`--speakers`, API `speakers`): `off` skips the stage,
+    `auto` finds the number of speakers."""
+    weights: Path | None = None
+    """Resemblyzer's `pretrained.pt`; None uses the one in the installed `resemblyzer` package."""
+    step_seconds: float = Field(default=0.8, ge=0.2, le=1.6)
+    """Windows of 1.6 s (the encoder's partial) start this far apart over speech."""
+    threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    """Clusters closer than this (average cosine distance) are one speaker; tuned on the bench
+    material (`bench/speakers.py`)."""
+    max_speakers: int = Field(default=10, ge=1, le=20)
+    """More clusters than this are merged down to it."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """Encoder calls running at once."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -158,6 +177,7 @@ class Settings(BaseSettings):
     broker_url: str = "redis://127.0.0.1:6379/0"
     """Celery broker and result backend (Redis) for `executor = "celery"`."""
     celery: CelerySettings = Field(default_factory=CelerySettings)
+    speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(
