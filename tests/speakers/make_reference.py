@@ -34,8 +34,8 @@ CLIPS = (
 
 
 def decode(out: str) -> None:
-    from video_transcriber.evaluation.corpus import clip
-    from video_transcriber.evaluation.lecture import clip_samples
+    from testkit.evaluation.corpus import clip
+    from testkit.evaluation.lecture import clip_samples
 
     clips = {name: clip_samples(clip(name)) for name in CLIPS}
     np.savez(out, **clips)  # type: ignore[arg-type]

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from video_transcriber.errors import ModelError
-from video_transcriber.evaluation.corpus import clip
-from video_transcriber.evaluation.lecture import clip_samples
+from testkit.evaluation.corpus import clip
+from testkit.evaluation.lecture import clip_samples
 from video_transcriber.speakers.encoder import VoiceEncoder, bundled_weights
 from video_transcriber.speakers.features import (
     mel_filterbank,
