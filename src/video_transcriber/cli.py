@@ -71,6 +71,10 @@ def transcribe(
         str | None,
         typer.Option(help='Comma-separated keywords for json/md/html insights: "entropy,exam".'),
     ] = None,
+    speakers: Annotated[
+        str | None,
+        typer.Option(help="Who spoke when: auto (find the number), N (1-20) or off."),
+    ] = None,
 ) -> None:
     """Transcribe each INPUT to OUTPUT_DIR/<name>.<format>, with one warm model for all files."""
     from pydantic import ValidationError
@@ -84,17 +88,29 @@ def transcribe(
         settings = apply_overrides(Settings(), overrides)
     except ValidationError as exc:
         raise typer.BadParameter(_first_error(exc)) from exc
+    from video_transcriber.speakers.assign import parse_request
+
+    try:
+        parse_request(speakers)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--speakers") from exc
+    options = TranscribeOptions(speakers=speakers)
     if keywords is not None:  # replaces VT_KEYWORDS for this run
         listed = [keyword.strip() for keyword in keywords.split(",") if keyword.strip()]
         settings = settings.model_copy(update={"keywords": listed})
-    failures = _transcribe_all(inputs, output_dir, fmts, settings, console)
+    failures = _transcribe_all(inputs, output_dir, fmts, settings, console, options)
     if failures:
         report_failures(failures, console)
         raise typer.Exit(EXIT_FAILED_FILES)
 
 
 def _transcribe_all(
-    inputs: list[Path], out_dir: Path, formats: list[str], settings: Settings, console: Console
+    inputs: list[Path],
+    out_dir: Path,
+    formats: list[str],
+    settings: Settings,
+    console: Console,
+    options: TranscribeOptions,
 ) -> list[tuple[Path, str]]:
     from video_transcriber.executors.local_pool import WarmPool
     from video_transcriber.tuning.facts import read_system_facts
@@ -109,7 +125,7 @@ def _transcribe_all(
     with WarmPool(settings, pool_plan) as pool, progress_bar(console) as bar:
         for index, path in enumerate(inputs):
             try:
-                written = _transcribe_one(path, out_dir, formats, settings, pool, bar)
+                written = _transcribe_one(path, out_dir, formats, settings, pool, bar, options)
             except (ModelError, WorkerCrashedError) as exc:  # every later file would fail too
                 failures.append((path, str(exc)))
                 failures += [(rest, "not transcribed: see above") for rest in inputs[index + 1 :]]
@@ -125,7 +141,13 @@ def _transcribe_all(
 
 
 def _transcribe_one(
-    path: Path, out_dir: Path, formats: list[str], settings: Settings, pool: Any, bar: Progress
+    path: Path,
+    out_dir: Path,
+    formats: list[str],
+    settings: Settings,
+    pool: Any,
+    bar: Progress,
+    options: TranscribeOptions,
 ) -> list[Path]:
     from video_transcriber.pipeline.transcription import transcribe_media
 
@@ -135,7 +157,7 @@ def _transcribe_one(
             transcript = transcribe_media(
                 path,
                 settings=settings,
-                options=TranscribeOptions(),
+                options=options,
                 executor=pool,
                 work_dir=Path(work_dir),
                 on_progress=progress_hook(bar, task),

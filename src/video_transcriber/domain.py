@@ -119,6 +119,8 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    speaker: str | None = None
+    """Who says it ("Speaker 1", or the name it was renamed to) when speakers were asked for."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the store's rows, SSE events, remote workers' replies)."""
@@ -152,6 +154,9 @@ class TranscribeOptions:
     beam_size: int | None = None
     word_timestamps: bool = False
     initial_prompt: str | None = None
+    speakers: str | None = None
+    """Diarization: None or "off" skips it, "auto" finds the number of speakers, "1".."20"
+    fixes it (`speakers.request`)."""
 
 
 @dataclass(slots=True)

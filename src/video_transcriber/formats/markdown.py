@@ -117,8 +117,12 @@ def _bold(sentence: str, pattern: re.Pattern[str] | None) -> str:
 
 def _transcript(transcript: Transcript) -> list[str]:
     lines = ["## Transcript", ""]
+    speaker: str | None = None
     for segment in transcript.segments:
         text = md_escape(segment.text)
+        if text and segment.speaker is not None and segment.speaker != speaker:
+            speaker = segment.speaker
+            text = f"**{md_escape(speaker)}:** {text}"
         if text:
             lines += [f"[{clock(segment.start)}] {text}", ""]
     if len(lines) == 2:

@@ -8,6 +8,9 @@ decoded audio is never in this process's memory.
 
 Chunks already in `done` (results a crashed or restarted job had committed) are not run again;
 `on_chunk` is called for each new result as it arrives, which is where the service checkpoints.
+When the options ask for speakers (`speakers`: "auto" or a count), the stitched segments go
+through the diarization stage (`speakers.stage`) on the same PCM file and speech spans, and
+decoding gets word timings so segments can be split where the speaker changes.
 Progress is reported over seconds of *speech* transcribed, because silence costs almost nothing,
 with an ETA from the throughput measured so far in this run.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -36,6 +40,8 @@ from video_transcriber.pipeline.speech_map import decode_with_speech
 from video_transcriber.pipeline.stitch import main_language, stitch
 from video_transcriber.segmentation.chunking import plan_chunks
 from video_transcriber.segmentation.speech import total_speech
+from video_transcriber.speakers.assign import parse_request
+from video_transcriber.speakers.stage import label_speakers
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
 from video_transcriber.tuning.plan import plan as make_plan
@@ -71,6 +77,9 @@ def transcribe_media(
     a fresh id derived from `work_dir`.
     """
     report = _Reporter(on_progress)
+    speakers = parse_request(options.speakers or settings.speakers.default)
+    if speakers is not None:
+        options = replace(options, word_timestamps=True)  # segments are split at words
     timings: dict[str, float] = {}
     started = time.monotonic()
     report(Progress(Stage.DECODING))
@@ -110,8 +119,13 @@ def transcribe_media(
     timings["transcribe"] = time.monotonic() - mark
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
     fallback = options.language or settings.model.language or "en"
+    segments = stitch(results, duration=duration)
+    if speakers is not None:
+        mark = time.monotonic()
+        segments, _ = label_speakers(pcm, speech.speech, segments, speakers, settings.speakers)
+        timings["speakers"] = time.monotonic() - mark
     transcript = Transcript(
-        segments=stitch(results, duration=duration),
+        segments=segments,
         language=main_language(results, fallback),
         duration=duration,
         model=options.model or settings.model.name,

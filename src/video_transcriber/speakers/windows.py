@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from video_transcriber.domain import SpeechSpan
-from video_transcriber.speakers.encoder import VoiceEncoder
 from video_transcriber.speakers.features import (
     HOP,
     PARTIAL_FRAMES,
@@ -29,6 +28,9 @@ from video_transcriber.speakers.features import (
     TARGET_DBFS,
     mel_frames,
 )
+
+if TYPE_CHECKING:
+    from video_transcriber.speakers.encoder import VoiceEncoder
 
 WINDOW_SECONDS = PARTIAL_FRAMES * HOP / SAMPLE_RATE
 """1.6 s: what the encoder was trained on."""
