@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from video_transcriber.domain import SAMPLE_RATE
 from testkit.evaluation.conditions import at_speech_level
 from testkit.evaluation.corpus import clip
 from testkit.evaluation.lecture import clip_samples
+from video_transcriber.domain import SAMPLE_RATE
 from video_transcriber.speakers.scoring import LabelledTurn
 
 VOICES: dict[str, tuple[str, ...]] = {

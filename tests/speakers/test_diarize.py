@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from video_transcriber.config import Settings, SpeakerSettings
 from testkit.evaluation.dialogues import (
     BuiltRecording,
     build_conversation,
     build_lecture,
     one_voice,
 )
-from video_transcriber.pipeline.speech_map import detect_speech
+from video_transcriber.config import Settings, SpeakerSettings
 from video_transcriber.media.pcm import PcmAudio, to_int16
+from video_transcriber.pipeline.speech_map import detect_speech
 from video_transcriber.speakers.diarize import Diarization, Diarizer
 from video_transcriber.speakers.encoder import VoiceEncoder
 from video_transcriber.speakers.scoring import LabelledTurn, diarization_error

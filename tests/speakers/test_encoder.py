@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from video_transcriber.errors import ModelError
 from testkit.evaluation.corpus import clip
 from testkit.evaluation.lecture import clip_samples
+from video_transcriber.errors import ModelError
 from video_transcriber.speakers.encoder import VoiceEncoder, bundled_weights
 from video_transcriber.speakers.features import (
     mel_filterbank,
