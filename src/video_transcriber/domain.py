@@ -134,6 +134,16 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Voice:
+    """One 1.6 s window's speaker embedding, computed by the worker beside the chunk's text
+    (`speakers.chunk_voices`): 256 float16 values, base64, so it travels as plain JSON."""
+
+    start: float
+    end: float
+    embedding: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChunkResult:
     """What transcribing one chunk produced; segments are in absolute time, in order."""
 
@@ -143,6 +153,9 @@ class ChunkResult:
     decode_seconds: float
     redecoded_spans: int = 0
     """How many speech spans the coverage check found without text and decoded again."""
+    voices: tuple[Voice, ...] | None = None
+    """Speaker embeddings of the chunk's speech when the job asked for speakers; None when
+    they were not computed (no speakers asked, or a result restored from a checkpoint)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ decoded audio is never in this process's memory.
 Chunks already in `done` (results a crashed or restarted job had committed) are not run again;
 `on_chunk` is called for each new result as it arrives, which is where the service checkpoints.
 When the options ask for speakers (`speakers`: "auto" or a count), the stitched segments go
-through the diarization stage (`speakers.stage`) on the same PCM file and speech spans, and
-decoding gets word timings so segments can be split where the speaker changes.
+through the diarization stage (`speakers.stage`): the workers embed each chunk's speech beside
+its text (`speakers.chunk_voices`), this process only clusters; decoding gets word timings so
+segments can be split where the speaker changes.
 Progress is reported over seconds of *speech* transcribed, because silence costs almost nothing,
 with an ETA from the throughput measured so far in this run.
 """
@@ -78,8 +79,9 @@ def transcribe_media(
     """
     report = _Reporter(on_progress)
     speakers = parse_request(options.speakers or settings.speakers.default)
-    if speakers is not None:
-        options = replace(options, word_timestamps=True)  # segments are split at words
+    if speakers is not None:  # workers embed voices; segments are split at word timings
+        asked = str(speakers.count or "auto")
+        options = replace(options, word_timestamps=True, speakers=asked)
     timings: dict[str, float] = {}
     started = time.monotonic()
     report(Progress(Stage.DECODING))
@@ -122,7 +124,9 @@ def transcribe_media(
     segments = stitch(results, duration=duration)
     if speakers is not None:
         mark = time.monotonic()
-        segments, _ = label_speakers(pcm, speech.speech, segments, speakers, settings.speakers)
+        segments, _ = label_speakers(
+            pcm, speech.speech, segments, speakers, settings.speakers, results=results
+        )
         timings["speakers"] = time.monotonic() - mark
     transcript = Transcript(
         segments=segments,

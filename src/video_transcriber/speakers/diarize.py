@@ -17,13 +17,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from video_transcriber.config import SpeakerSettings
-from video_transcriber.domain import SpeechSpan
+from video_transcriber.domain import SpeechSpan, Voice
+from video_transcriber.speakers.chunk_voices import windows_of
 from video_transcriber.speakers.clustering import ClusterOptions, cluster, in_order_of_appearance
 from video_transcriber.speakers.encoder import VoiceEncoder
 from video_transcriber.speakers.turns import SpeakerTurn, smooth, to_turns
 from video_transcriber.speakers.windows import (
     AudioSource,
+    Window,
     audible,
     embed_windows,
     place_windows,
@@ -64,6 +68,25 @@ class Diarizer:
             return Diarization((), 0, 0)
         gain = speech_gain(speech, levels)
         embeddings = embed_windows(audio, kept, windows, self.encoder, gain=gain)
+        return self.cluster(kept, windows, embeddings, speakers)
+
+    def from_voices(
+        self, voices: Sequence[Voice], speech: Sequence[SpeechSpan], *, speakers: int | None
+    ) -> Diarization:
+        """Turns from embeddings the workers computed (`speakers.chunk_voices`)."""
+        spans, windows, embeddings = windows_of(voices, speech)
+        if not windows:
+            return Diarization((), 0, 0)
+        return self.cluster(spans, windows, embeddings, speakers)
+
+    def cluster(
+        self,
+        spans: Sequence[SpeechSpan],
+        windows: Sequence[Window],
+        embeddings: np.ndarray,
+        speakers: int | None,
+    ) -> Diarization:
+        """Labels for embedded windows, and the turns they make."""
         options = ClusterOptions(
             threshold=self.settings.threshold,
             speakers=speakers,
@@ -71,5 +94,5 @@ class Diarizer:
             min_windows=max(2, math.ceil(MIN_SPEAKER_SECONDS / self.settings.step_seconds)),
         )
         labels = in_order_of_appearance(smooth(cluster(embeddings, options), windows))
-        turns = to_turns(kept, windows, labels)
+        turns = to_turns(spans, windows, labels)
         return Diarization(tuple(turns), len({t.speaker for t in turns}), len(windows))
