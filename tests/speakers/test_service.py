@@ -90,7 +90,7 @@ def test_questions_are_flagged_when_the_audience_asks(
 ) -> None:
     job_id, _ = lecture
     segments = _document(service, job_id)["segments"]
-    asked = {}
+    asked: dict[str, int] = {}
     for index, segment in enumerate(segments):
         asked.setdefault(segment["speaker"], index)
     texts = {"Speaker 1": "Is that clear to everyone?", "Speaker 2": "Could you say it again?"}
