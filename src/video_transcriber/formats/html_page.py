@@ -73,6 +73,7 @@ def _header(transcript: Transcript, found: Insights, heading: str, media_url: st
     ]
     if transcript.language:
         facts.append(f"language {transcript.language}")
+    facts += [f"{t.speaker} {percent(t.share)} of the talk" for t in found.speakers]
     return "\n".join(
         [
             "<header>",
@@ -115,6 +116,11 @@ def _aside(found: Insights, stream: TextStream) -> str:
         (
             f"{_link(q.start, _segment_for(stream, q.start))} {_e(q.text)}"
             + (' <span class="none">(no "?" in the transcript)</span>' if q.inferred else "")
+            + (
+                f' <span class="who">(audience question: {_e(q.speaker)})</span>'
+                if q.audience and q.speaker
+                else ""
+            )
             for q in found.questions
         ),
     )
