@@ -104,6 +104,9 @@ class CalibrationSettings(BaseModel):
     batch_sizes: list[int] = Field(default_factory=lambda: [4, 1, 8], min_length=1)
     """The first is measured with every workers x threads shape; the others only with the
     fastest of them (batch size matters less than the split of CPUs, and time is short)."""
+    repeats: int = Field(default=2, ge=1, le=10)
+    """Runs of the sample per warm pool; the fastest counts. Other load only ever slows a run
+    down, so the best of two is nearer the machine's real speed than either alone."""
     max_threads_per_worker: int = Field(default=8, ge=1, le=64)
     """Threads per worker tried at most (CTranslate2 gains little beyond 8)."""
     history_chunks: int = Field(default=24, ge=1, le=1000)

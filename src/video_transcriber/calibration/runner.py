@@ -4,7 +4,8 @@ For each model, `calibrate` builds the sample (`calibration.sample`), then for e
 shape (`calibration.shapes`) starts a real `WarmPool` with that plan, hands every worker one
 short warm-up chunk (the pool gives each idle worker one task, so when all warm-up results are
 back every worker has loaded the model: that time is the start-up cost), then runs the sample's
-chunks and times them from hand-over to the last result. A sampler thread reads the RSS of every
+chunks `CalibrationSettings.repeats` times, each timed from hand-over to the last result; the
+fastest run counts (other load only ever slows a run down). A sampler thread reads the RSS of every
 worker process meanwhile; the largest is the shape's per-worker peak. The pools run one after
 the other, never two at once, so shapes do not compete with each other (other load on the
 machine still shows, which is why drift is checked later against real jobs).
@@ -156,25 +157,12 @@ class _ModelRun:
             started = time.monotonic()
             pool = self._factory(self._settings, execution)
             try:
-                warmups = [
-                    ChunkTask(
-                        "calibration-warmup",
-                        replace(sample.warmup, index=i),
-                        sample.pcm_path,
-                        options,
-                    )
-                    for i in range(shape.workers)
-                ]
-                for _ in pool.run("calibration-warmup", warmups):
-                    pass
+                _warm_up(pool, sample, options, shape.workers)
                 startup = time.monotonic() - started
-                tasks = [
-                    ChunkTask("calibration", c, sample.pcm_path, options) for c in sample.chunks
-                ]
-                began = time.monotonic()
-                for _ in pool.run("calibration", tasks):
-                    pass
-                wall = time.monotonic() - began
+                wall = min(
+                    _timed_run(pool, sample, options, f"calibration-{run}")
+                    for run in range(self._settings.calibration.repeats)
+                )
             finally:
                 pool.close()
         figures = ShapeFigures(
@@ -192,6 +180,27 @@ class _ModelRun:
             finished=True,
         )
         return figures
+
+
+def _warm_up(pool: ChunkExecutor, sample: Sample, options: TranscribeOptions, workers: int) -> None:
+    """One short chunk per worker: an idle warm pool hands each worker one task, so when every
+    result is back every worker has loaded the model."""
+    job = "calibration-warmup"
+    tasks = [
+        ChunkTask(job, replace(sample.warmup, index=i), sample.pcm_path, options)
+        for i in range(workers)
+    ]
+    for _ in pool.run(job, tasks):
+        pass
+
+
+def _timed_run(pool: ChunkExecutor, sample: Sample, options: TranscribeOptions, job: str) -> float:
+    """Wall seconds from handing the sample's chunks to the warm pool to the last result."""
+    tasks = [ChunkTask(job, chunk, sample.pcm_path, options) for chunk in sample.chunks]
+    began = time.monotonic()
+    for _ in pool.run(job, tasks):
+        pass
+    return time.monotonic() - began
 
 
 class _WorkerMemory:
