@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 
 from video_transcriber.config import Settings
-from video_transcriber.jobs.tasks import ChunkTask
-from video_transcriber.jobs.worker import ChunkHandler, WorkerSpec, load_transcriber
+from video_transcriber.executors.pool_worker import ChunkHandler, WorkerSpec, load_transcriber
+from video_transcriber.pipeline.chunk_task import ChunkTask
 
 SLOW_SECONDS = 3.0
 """Added to every chunk of the slow shape (warm-up chunks included)."""

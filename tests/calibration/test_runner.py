@@ -11,12 +11,12 @@ import pytest
 from tests.calibration import slow_workers
 from video_transcriber.calibration.runner import CalibrationStep, calibrate
 from video_transcriber.calibration.shapes import Shape
-from video_transcriber.calibration.store import CalibrationStore
 from video_transcriber.config import CalibrationSettings, Settings
-from video_transcriber.jobs.executor import ChunkExecutor
-from video_transcriber.jobs.local_pool import WarmPool
-from video_transcriber.jobs.store import JobStore
-from video_transcriber.jobs.worker import load_transcriber
+from video_transcriber.executors.local_pool import WarmPool
+from video_transcriber.executors.pool_worker import load_transcriber
+from video_transcriber.pipeline.chunk_executor import ChunkExecutor
+from video_transcriber.store.calibration_store import CalibrationStore
+from video_transcriber.store.job_store import JobStore
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.measured import Measurements
 from video_transcriber.tuning.plan import ExecutionPlan, plan

@@ -32,9 +32,9 @@ from video_transcriber.calibration.sample import Sample, build_sample
 from video_transcriber.calibration.shapes import Shape, candidate_shapes
 from video_transcriber.config import Settings
 from video_transcriber.domain import TranscribeOptions
-from video_transcriber.jobs.executor import ChunkExecutor
-from video_transcriber.jobs.local_pool import WarmPool
-from video_transcriber.jobs.tasks import ChunkTask
+from video_transcriber.executors.local_pool import WarmPool
+from video_transcriber.pipeline.chunk_executor import ChunkExecutor
+from video_transcriber.pipeline.chunk_task import ChunkTask
 from video_transcriber.tuning.facts import SystemFacts, read_system_facts
 from video_transcriber.tuning.measured import Measurements, ShapeFigures
 from video_transcriber.tuning.plan import ExecutionPlan

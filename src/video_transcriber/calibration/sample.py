@@ -3,7 +3,7 @@
 `data/ljspeech_sample.ogg` is 38 s of public-domain read English (LJSpeech, see
 `data/README.md`). `build_sample` decodes it once, lays `copies` of it end to end with a pause
 between them into a PCM file (the format workers read), finds the speech in it with the
-service's own detector (`jobs.speech_map.detect_speech`), and makes one chunk per copy, plus a
+service's own detector (`pipeline.speech_map.detect_speech`), and makes one chunk per copy, plus a
 short warm-up chunk (the first speech span). So calibration runs exactly what a job runs —
 decode windows, batching, the coverage check — on the same audio for every pool shape, with no
 network and no corpus beside the package.
@@ -19,9 +19,9 @@ import numpy as np
 
 from video_transcriber.config import Settings
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan
-from video_transcriber.jobs.speech_map import detect_speech
 from video_transcriber.media.decode import iter_audio
 from video_transcriber.media.pcm import PcmAudio, to_int16
+from video_transcriber.pipeline.speech_map import detect_speech
 
 SAMPLE_FILE = "ljspeech_sample.ogg"
 PAUSE_SECONDS = 2.0

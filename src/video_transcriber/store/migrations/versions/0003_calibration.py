@@ -1,4 +1,4 @@
-"""Calibrations of this machine and every job's chunk timings (`calibration.tables`).
+"""Calibrations of this machine and every job's chunk timings (`store.calibration_tables`).
 
 Revision ID: 0003_calibration
 Revises: 0002_insights

@@ -1,4 +1,4 @@
-"""Calibrations and chunk timings in the job store's database (tables in `calibration.tables`).
+"""Calibrations and chunk timings in the job store's database (`store.calibration_tables`).
 
 `CalibrationStore` shares the `JobStore`'s engine (so its migrations have run) and, like it,
 opens one short transaction per call, so the API's threadpool and the job threads may share it.
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from video_transcriber.calibration.tables import CalibrationRow, ChunkTimingRow
+from video_transcriber.store.calibration_tables import CalibrationRow, ChunkTimingRow
 from video_transcriber.tuning.history import ChunkTiming
 from video_transcriber.tuning.measured import Measurements, ShapeFigures
 

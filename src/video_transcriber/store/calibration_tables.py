@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from video_transcriber.jobs.records import Base
+from video_transcriber.store.tables import Base
 
 
 class CalibrationRow(Base):
