@@ -10,6 +10,7 @@ from video_transcriber.tuning.history import (
     drift,
     expected_rate,
     pool_rate,
+    scheduled_seconds,
 )
 from video_transcriber.tuning.measured import Measurements, ShapeFigures
 
@@ -43,14 +44,25 @@ def test_expected_rate_prefers_recent_chunks_then_the_calibration() -> None:
 
 
 def test_eta_uses_the_prior_first_then_the_job_more_and_more() -> None:
-    eta = Eta(prior_rate=20.0, total_speech=1000.0)
-    assert eta.seconds(1000.0, 0.0, 0.0) == pytest.approx(50.0)
-    # the job runs at 10 s/s: after 200 s of speech its pace has weight 200 / (200 + 250)
-    rate = (200 / 450) * 10.0 + (250 / 450) * 20.0
-    assert eta.seconds(800.0, 200.0, 20.0) == pytest.approx(800.0 / rate)
-    # no prior: the job's own pace; nothing at all: unknown
-    assert Eta(None, 1000.0).seconds(800.0, 200.0, 20.0) == pytest.approx(80.0)
-    assert Eta(None, 1000.0).seconds(1000.0, 0.0, 0.0) is None
+    eta = Eta(prior_rate=20.0, total_speech=1000.0, workers=2)  # 10 s/s per worker
+    # nothing run yet: ten queued chunks of 100 s over 2 workers at 10 s/s each
+    assert eta.seconds([], [100.0] * 10, 0.0, 0.0) == pytest.approx(50.0)
+    # the run's workers did 200 s of speech in 40 s of their time (5 s/s): weight 200 / 450
+    rate = (200 / 450) * 5.0 + (250 / 450) * 10.0
+    assert eta.worker_rate(200.0, 40.0) == pytest.approx(rate)
+    # no prior: the run's own rate; nothing at all: unknown
+    assert Eta(None, 1000.0, 2).worker_rate(200.0, 40.0) == pytest.approx(5.0)
+    assert Eta(None, 1000.0, 2).seconds([], [100.0], 0.0, 0.0) is None
+
+
+def test_eta_counts_chunks_in_flight_and_the_tail() -> None:
+    eta = Eta(prior_rate=20.0, total_speech=400.0, workers=2)
+    # two chunks of 100 s running for 8 s (80 s done each), one of 100 s queued:
+    # both workers free at 2 s, the queued chunk then takes 10 s on one of them
+    assert eta.seconds([(100.0, 8.0), (100.0, 8.0)], [100.0], 0.0, 0.0) == pytest.approx(12.0)
+    # a single last chunk is not split over idle workers
+    assert eta.seconds([], [100.0], 0.0, 0.0) == pytest.approx(10.0)
+    assert scheduled_seconds([], [], 2, 10.0) == 0.0
 
 
 def test_drift_says_how_much_slower_and_suggests_why() -> None:

@@ -34,12 +34,12 @@ from video_transcriber.domain import (
 from video_transcriber.media.pcm import PcmAudio
 from video_transcriber.pipeline.chunk_executor import ChunkExecutor
 from video_transcriber.pipeline.chunk_task import ChunkTask
+from video_transcriber.pipeline.meter import Meter
 from video_transcriber.pipeline.speech_map import decode_with_speech
 from video_transcriber.pipeline.stitch import main_language, stitch
 from video_transcriber.segmentation.chunking import plan_chunks
 from video_transcriber.segmentation.speech import total_speech
 from video_transcriber.tuning.facts import read_system_facts
-from video_transcriber.tuning.history import Eta
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
 from video_transcriber.tuning.plan import plan as make_plan
 
@@ -116,6 +116,7 @@ def transcribe_media(
         on_chunk_start=on_chunk_start,
         expected_rate=expected_rate,
         on_timing=on_timing,
+        workers=plan.workers,
     )
     timings["transcribe"] = time.monotonic() - mark
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
@@ -167,9 +168,10 @@ def _run_chunks(
     on_chunk_start: ChunkStartHook | None,
     expected_rate: float | None = None,
     on_timing: TimingHook | None = None,
+    workers: int = 1,
 ) -> list[ChunkResult]:
     results = reusable(chunks, done)
-    meter = _Meter(chunks, results, expected_rate)
+    meter = Meter(chunks, results, expected_rate=expected_rate, workers=workers)
     by_index = {chunk.index: chunk for chunk in chunks}
     report(meter.progress())
     todo = [
@@ -182,48 +184,19 @@ def _run_chunks(
             results[chunk.index] = ChunkResult(chunk.index, (), options.language or "", 0.0)
 
     def started(task: ChunkTask) -> None:
+        meter.started(task.chunk.index)
         if on_chunk_start is not None:
             on_chunk_start(task.chunk.index)
 
     for result in executor.run(job_id, todo, on_start=started):
         results[result.chunk_index] = result
-        meter.finished(result.chunk_index)
+        meter.finished(result)
         if on_chunk is not None:
             on_chunk(result)
         if on_timing is not None and result.chunk_index in by_index:
             on_timing(by_index[result.chunk_index], result)
         report(meter.progress())
     return [results[chunk.index] for chunk in chunks]
-
-
-class _Meter:
-    """Speech seconds transcribed so far, and the ETA from this run's throughput."""
-
-    def __init__(
-        self, chunks: list[Chunk], done: Mapping[int, ChunkResult], expected_rate: float | None
-    ) -> None:
-        self._speech = {chunk.index: chunk.speech_seconds for chunk in chunks}
-        self._total = sum(self._speech.values())
-        self._done = {index for index in done if index in self._speech}
-        self._done_speech = sum(self._speech[index] for index in self._done)
-        self._run_speech = 0.0
-        self._started = time.monotonic()
-        self._eta = Eta(expected_rate, self._total)
-
-    def finished(self, index: int) -> None:
-        if index in self._done:
-            return
-        self._done.add(index)
-        self._done_speech += self._speech.get(index, 0.0)
-        self._run_speech += self._speech.get(index, 0.0)
-
-    def progress(self) -> Progress:
-        percent = 100.0 * self._done_speech / self._total if self._total > 0 else 0.0
-        if len(self._done) == len(self._speech):
-            percent = 100.0
-        elapsed = time.monotonic() - self._started
-        eta = self._eta.seconds(self._total - self._done_speech, self._run_speech, elapsed)
-        return Progress(Stage.TRANSCRIBING, percent, len(self._done), len(self._speech), eta)
 
 
 class _Reporter:

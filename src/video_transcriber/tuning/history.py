@@ -8,13 +8,15 @@ the mean, so one chunk slowed by a burst of other load does not move the estimat
 
 `expected_rate` is the rate to plan an ETA with before a job has finished anything: recent
 timings of this machine, model and shape if there are enough, else the calibration's figure for
-the shape. `Eta` blends it with the job's own pace, trusting the job more as it goes: the prior
-counts as if it had seen `PRIOR_SHARE` of the job. `drift` compares recent jobs with the
+the shape. `Eta` blends it with the job's own pace, trusting the job more as it goes (the prior
+counts as if it had seen `PRIOR_SHARE` of the job), and schedules the chunks left on the pool's
+workers. `drift` compares recent jobs with the
 calibration and says when the machine has become markedly slower or faster.
 """
 
 from __future__ import annotations
 
+import heapq
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,23 +92,63 @@ def expected_rate(
 
 @dataclass(frozen=True, slots=True)
 class Eta:
-    """Seconds left for a job, from the expected rate and the job's own pace."""
+    """Seconds left for a job whose chunks run on `workers` workers at once.
+
+    A worker's rate is the expected pool rate shared by the workers, blended with this run's
+    own: seconds of speech its finished chunks held over the seconds workers spent on them
+    (`ChunkResult.decode_seconds`, so time a chunk waited or overlapped others does not count).
+    The time left is then scheduled, not divided: each running chunk has its speech less what
+    its worker has done since it started, queued chunks go to whichever worker frees up first,
+    and the ETA is when the last one finishes. So chunks in flight count for what they have
+    done, and the last few chunks, which cannot be split over idle workers, are not assumed to be.
+    """
 
     prior_rate: float | None
-    """Seconds of speech per wall second expected before the job shows its own (None: unknown)."""
+    """Seconds of speech per wall second the pool is expected to manage (None: unknown)."""
     total_speech: float
+    workers: int = 1
 
-    def seconds(self, remaining: float, run_speech: float, elapsed: float) -> float | None:
-        """ETA with `remaining` seconds of speech left, after `run_speech` seconds of it were
-        transcribed in `elapsed` wall seconds of this run; None when nothing is known yet."""
-        remaining = max(0.0, remaining)
-        observed = run_speech / elapsed if run_speech > 0 and elapsed > 0 else None
-        if self.prior_rate is None or self.prior_rate <= 0:
-            return remaining / observed if observed else None
-        if observed is None:
-            return remaining / self.prior_rate
+    def worker_rate(self, run_speech: float, run_busy: float) -> float | None:
+        """One worker's seconds of speech per second, after `run_speech` seconds of speech took
+        workers `run_busy` seconds in this run; None when nothing is known yet."""
+        observed = run_speech / run_busy if run_speech > 0 and run_busy > 0 else None
+        prior = self.prior_rate / max(1, self.workers) if self.prior_rate else None
+        if prior is None or observed is None:
+            return observed or prior
         weight = run_speech / (run_speech + PRIOR_SHARE * max(self.total_speech, run_speech))
-        return remaining / (weight * observed + (1 - weight) * self.prior_rate)
+        return weight * observed + (1 - weight) * prior
+
+    def seconds(
+        self,
+        running: Sequence[tuple[float, float]],
+        queued: Sequence[float],
+        run_speech: float,
+        run_busy: float,
+    ) -> float | None:
+        """ETA with `running` chunks as (seconds of speech, seconds since they started) and
+        `queued` chunks' seconds of speech; None when no rate is known yet."""
+        rate = self.worker_rate(run_speech, run_busy)
+        if rate is None or rate <= 0:
+            return None
+        return scheduled_seconds(
+            [max(0.0, speech - since * rate) for speech, since in running],
+            queued,
+            self.workers,
+            rate,
+        )
+
+
+def scheduled_seconds(
+    running: Sequence[float], queued: Sequence[float], workers: int, rate: float
+) -> float:
+    """When the last chunk ends: `running` speech left per busy worker, `queued` chunks in
+    order, each to the first worker free, at `rate` seconds of speech per second per worker."""
+    free = sorted(left / rate for left in running)[: max(1, workers)]
+    free += [0.0] * (max(1, workers) - len(free))
+    heapq.heapify(free)
+    for speech in queued:
+        heapq.heappush(free, heapq.heappop(free) + speech / rate)
+    return max(free) if free else 0.0
 
 
 @dataclass(frozen=True, slots=True)
