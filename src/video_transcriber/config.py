@@ -107,6 +107,9 @@ class CalibrationSettings(BaseModel):
     repeats: int = Field(default=2, ge=1, le=10)
     """Runs of the sample per warm pool; the fastest counts. Other load only ever slows a run
     down, so the best of two is nearer the machine's real speed than either alone."""
+    budget_seconds: float = Field(default=90.0, gt=0.0)
+    """Time a model's calibration aims to stay within: repeats and extra batch sizes are
+    skipped once much of it is spent (each workers x threads shape is always measured once)."""
     max_threads_per_worker: int = Field(default=8, ge=1, le=64)
     """Threads per worker tried at most (CTranslate2 gains little beyond 8)."""
     history_chunks: int = Field(default=24, ge=1, le=1000)

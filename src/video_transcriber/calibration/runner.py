@@ -5,10 +5,12 @@ shape (`calibration.shapes`) starts a real `WarmPool` with that plan, hands ever
 short warm-up chunk (the pool gives each idle worker one task, so when all warm-up results are
 back every worker has loaded the model: that time is the start-up cost), then runs the sample's
 chunks `CalibrationSettings.repeats` times, each timed from hand-over to the last result; the
-fastest run counts (other load only ever slows a run down). A sampler thread reads the RSS of every
-worker process meanwhile; the largest is the shape's per-worker peak. The pools run one after
-the other, never two at once, so shapes do not compete with each other (other load on the
-machine still shows, which is why drift is checked later against real jobs).
+fastest run counts (other load only ever slows a run down). On a busy machine everything takes
+longer, so repeats and the extra batch sizes are dropped once `budget_seconds` is running out:
+a calibration under load is shorter and says less, rather than taking minutes. A sampler thread
+reads the RSS of every worker process meanwhile; the largest is the shape's per-worker peak.
+The pools run one after the other, never two at once, so shapes do not compete with each other
+(other load on the machine still shows, which is why drift is checked later against real jobs).
 
 The first batch size in `CalibrationSettings.batch_sizes` is tried with every workers x threads
 shape; the others only with the fastest of them. `pool_factory` is the seam a test uses to
@@ -39,6 +41,10 @@ from video_transcriber.tuning.facts import SystemFacts, read_system_facts
 from video_transcriber.tuning.measured import Measurements, ShapeFigures
 from video_transcriber.tuning.plan import ExecutionPlan
 
+REPEATS_SHARE = 0.4
+"""A pool runs the sample again only while less than this share of the time budget is spent."""
+EXTRA_SHAPES_SHARE = 0.6
+"""The extra batch sizes are measured only while less than this share of the budget is spent."""
 RSS_SAMPLE_SECONDS = 0.1
 """How often the worker processes' memory is read while a shape runs."""
 
@@ -122,6 +128,7 @@ class _ModelRun:
     def measure(
         self, shapes: Sequence[Shape] | None, fingerprint: MachineFingerprint
     ) -> Measurements:
+        self._began = time.monotonic()
         explicit = shapes is not None
         shapes = (
             list(shapes) if shapes is not None else candidate_shapes(self._facts, self._settings)
@@ -135,7 +142,11 @@ class _ModelRun:
         if not explicit:
             best = max(figures, key=lambda f: f.throughput)
             for batch in calibration.batch_sizes[1:]:
-                figures.append(self._one(Shape(best.workers, best.threads, batch), sample))
+                shape = Shape(best.workers, best.threads, batch)
+                if self._over(EXTRA_SHAPES_SHARE):
+                    self._progress.report(f"skipped {shape.label}: time budget", finished=True)
+                    continue
+                figures.append(self._one(shape, sample))
         model = self._settings.model
         return Measurements(
             model=model.name,
@@ -148,6 +159,11 @@ class _ModelRun:
             machine=fingerprint.to_dict(),
         )
 
+    def _over(self, share: float) -> bool:
+        """True once this model's calibration has used `share` of its time budget."""
+        budget = self._settings.calibration.budget_seconds
+        return time.monotonic() - self._began > share * budget
+
     def _one(self, shape: Shape, sample: Sample) -> ShapeFigures:
         name = self._settings.model.name
         self._progress.report(f"{name}: measuring {shape.label}")
@@ -159,10 +175,11 @@ class _ModelRun:
             try:
                 _warm_up(pool, sample, options, shape.workers)
                 startup = time.monotonic() - started
-                wall = min(
-                    _timed_run(pool, sample, options, f"calibration-{run}")
-                    for run in range(self._settings.calibration.repeats)
-                )
+                wall = _timed_run(pool, sample, options, "calibration-0")
+                for run in range(1, self._settings.calibration.repeats):
+                    if self._over(REPEATS_SHARE):
+                        break
+                    wall = min(wall, _timed_run(pool, sample, options, f"calibration-{run}"))
             finally:
                 pool.close()
         figures = ShapeFigures(
