@@ -39,7 +39,7 @@ DEFAULT_FIGURES: dict[str, tuple[str, ...]] = {
         "dense.speedup.*",
     ),
     "calibration": ("models.*.shapes.*.throughput", "models.*.shapes.*.peak_worker_rss_mb"),
-    "eta": ("*.error_after_20_percent", "*.wall_seconds"),
+    "eta": ("lecture.minutes", "lecture.error_after_20_percent.*", "lecture.wall_seconds"),
 }
 """Headline figures per bench kind; kinds not listed show every figure (up to `MAX_FIGURES`)."""
 MAX_FIGURES = 12
