@@ -12,7 +12,7 @@ from video_transcriber.config import Settings
 from video_transcriber.executors.pool_worker import ChunkHandler, WorkerSpec, load_transcriber
 from video_transcriber.pipeline.chunk_task import ChunkTask
 
-SLOW_SECONDS = 3.0
+SLOW_SECONDS = 6.0
 """Added to every chunk of the slow shape (warm-up chunks included)."""
 
 
