@@ -75,14 +75,18 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 ## Speed, accuracy and memory on the bench lecture, then robustness (conditions, dense speech,
-## noise and music; bench/robustness.py).
+## noise and music; bench/robustness.py), then calibration (bench/calibration.py). Each appends a
+## record to bench/out/<kind>.jsonl; `bench/report.py` prints and plots the history.
 bench: install
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/calibration.py
+	$(BIN)/python bench/report.py
 
 bench-quick: install
 	$(BIN)/python bench/run_all.py --quick
 	$(BIN)/python bench/robustness.py --quick
+	$(BIN)/python bench/report.py
 
 lint: install
 	$(BIN)/ruff check src tests bench testkit

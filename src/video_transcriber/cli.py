@@ -27,6 +27,7 @@ from video_transcriber.cli_support import (
     progress_bar,
     progress_hook,
     report_failures,
+    run_tune_calibration,
     tune_report,
     write_outputs,
 )
@@ -112,11 +113,15 @@ def _transcribe_all(
     console: Console,
     options: TranscribeOptions,
 ) -> list[tuple[Path, str]]:
+    from video_transcriber.calibration.command import stored_measurements
     from video_transcriber.executors.local_pool import WarmPool
     from video_transcriber.tuning.facts import read_system_facts
     from video_transcriber.tuning.plan import plan
 
-    pool_plan = plan(read_system_facts(), None, settings.tuning, settings.model)
+    measured = stored_measurements(settings)  # this machine's calibration, if it has one
+    pool_plan = plan(
+        read_system_facts(), None, settings.tuning, settings.model, measurements=measured
+    )
     console.print(
         f"Using {pool_plan.workers} worker(s) x {pool_plan.threads_per_worker} thread(s), "
         f"model {settings.model.name}."
@@ -173,11 +178,34 @@ def tune(
     media: Annotated[
         Path | None, typer.Option(help="Plan chunking for this media file's length.")
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate",
+            help="First measure this machine with the real model (about a minute) and keep "
+            "the figures in the job store; the plan then uses them.",
+        ),
+    ] = False,
+    models: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="Model to calibrate (repeatable; default: the configured)."),
+    ] = None,
+    all_models: Annotated[
+        bool, typer.Option("--all-models", help="Calibrate every model installed here.")
+    ] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the job store is (default ./data).")
+    ] = None,
 ) -> None:
     """Show what this machine offers, the execution plan, why, and settings worth changing."""
     from video_transcriber.media.probe import probe
 
     settings = Settings()
+    if data_dir is not None:
+        service = settings.service.model_copy(update={"data_dir": data_dir})
+        settings = settings.model_copy(update={"service": service})
+    if calibrate:
+        run_tune_calibration(settings, models, all_models, Console(stderr=as_json))
     media_seconds = None
     if media is not None:
         try:
