@@ -93,6 +93,31 @@ class TuningSettings(BaseModel):
         return self
 
 
+class CalibrationSettings(BaseModel):
+    """Measuring this machine (`video-transcriber tune --calibrate`) and learning from jobs."""
+
+    chunks_per_worker: int = Field(default=2, ge=1, le=16)
+    """Copies of the 38 s sample each worker of the widest shape transcribes: enough that every
+    worker stays busy for a while, few enough that calibration takes about a minute."""
+    min_chunks: int = Field(default=4, ge=1, le=256)
+    """Copies of the sample at least, whatever the shapes (152 s of media)."""
+    batch_sizes: list[int] = Field(default_factory=lambda: [4, 1, 8], min_length=1)
+    """The first is measured with every workers x threads shape; the others only with the
+    fastest of them (batch size matters less than the split of CPUs, and time is short)."""
+    repeats: int = Field(default=2, ge=1, le=10)
+    """Runs of the sample per warm pool; the fastest counts. Other load only ever slows a run
+    down, so the best of two is nearer the machine's real speed than either alone."""
+    budget_seconds: float = Field(default=90.0, gt=0.0)
+    """Time a model's calibration aims to stay within: repeats and extra batch sizes are
+    skipped once much of it is spent (each workers x threads shape is always measured once)."""
+    max_threads_per_worker: int = Field(default=8, ge=1, le=64)
+    """Threads per worker tried at most (CTranslate2 gains little beyond 8)."""
+    history_chunks: int = Field(default=24, ge=1, le=1000)
+    """Recent chunk timings of this machine and model the ETA and drift check look at."""
+    drift_fraction: float = Field(default=0.25, gt=0.0, lt=1.0)
+    """Recent jobs this much slower (or faster) than the calibration are worth a warning."""
+
+
 class ServiceSettings(BaseModel):
     """The HTTP service: where it listens, what it stores, what it accepts."""
 
@@ -195,6 +220,25 @@ class LiveSettings(BaseModel):
     """After `stop`, keep the stream's audio as an ordinary job (offline pipeline, insights)."""
 
 
+class SpeakerSettings(BaseModel):
+    """Speaker diarization (`speakers`): who spoke when, from Resemblyzer's GE2E voice encoder."""
+
+    default: Literal["off", "auto"] = "off"
+    """What a job gets when it does not ask (`--speakers`, API `speakers`): `off` skips the stage,
+    `auto` finds the number of speakers."""
+    weights: Path | None = None
+    """Resemblyzer's `pretrained.pt`; None uses the one in the installed `resemblyzer` package."""
+    step_seconds: float = Field(default=0.8, ge=0.2, le=1.6)
+    """Windows of 1.6 s (the encoder's partial) start this far apart over speech."""
+    threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    """Clusters closer than this (average cosine distance) are one speaker; tuned on the bench
+    material (`bench/speakers.py`)."""
+    max_speakers: int = Field(default=10, ge=1, le=20)
+    """More clusters than this are merged down to it."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """Encoder calls running at once."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -206,6 +250,7 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     vad: VadSettings = Field(default_factory=VadSettings)
     tuning: TuningSettings = Field(default_factory=TuningSettings)
+    calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     database_url: str | None = None
     """SQLAlchemy URL; None means SQLite at `<data_dir>/jobs.sqlite3`."""
@@ -215,6 +260,7 @@ class Settings(BaseSettings):
     """Celery broker and result backend (Redis) for `executor = "celery"`."""
     celery: CelerySettings = Field(default_factory=CelerySettings)
     live: LiveSettings = Field(default_factory=LiveSettings)
+    speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(

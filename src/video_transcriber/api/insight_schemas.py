@@ -64,6 +64,10 @@ class KeywordSummaryPublic(BaseModel):
 class QuestionPublic(Moment):
     text: str
     inferred: bool = Field(description="True when the transcript lacks the question mark.")
+    speaker: str | None = Field(default=None, description="Who asked (with speakers).")
+    audience: bool = Field(
+        default=False, description="Asked by someone other than the main speaker."
+    )
 
 
 class EmphasisPublic(Moment):
@@ -79,6 +83,13 @@ class TotalsPublic(BaseModel):
     words_per_minute: float = Field(description="Words per minute of speech.")
 
 
+class SpeakerTimePublic(BaseModel):
+    speaker: str
+    seconds: float = Field(description="Seconds of talk.")
+    share: float = Field(description="Share of all talk, 0-1.")
+    segments: int
+
+
 class InsightsPublic(BaseModel):
     """A completed job's study insights."""
 
@@ -90,6 +101,9 @@ class InsightsPublic(BaseModel):
     questions: list[QuestionPublic]
     emphasis: list[EmphasisPublic]
     totals: TotalsPublic
+    speakers: list[SpeakerTimePublic] = Field(
+        default_factory=list, description="Talk time per speaker, most first (with speakers)."
+    )
 
     @classmethod
     def of(
@@ -122,6 +136,7 @@ class InsightsPublic(BaseModel):
             questions=[QuestionPublic(**timed(q)) for q in data["questions"]],
             emphasis=[EmphasisPublic(**timed(c)) for c in data["emphasis"]],
             totals=TotalsPublic(**data["totals"]),
+            speakers=[SpeakerTimePublic(**t) for t in data["speakers"]],
         )
 
 

@@ -171,6 +171,11 @@ class OptimizationPublic(BaseModel):
     optimal_plan: PlanPublic
     recommendations: list[RecommendationPublic]
     optimal: bool = Field(description="True when there is nothing to change.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Observations such as drift: recent jobs markedly slower or faster than "
+        "this machine's calibration.",
+    )
 
 
 class MemoryNow(BaseModel):

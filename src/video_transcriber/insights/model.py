@@ -41,6 +41,10 @@ class Question:
     start: float
     end: float
     inferred: bool = False
+    speaker: str | None = None
+    """Who asked (with speakers)."""
+    audience: bool = False
+    """Asked by someone other than the main speaker (`insights.speakers`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,16 @@ class Totals:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerTime:
+    """How long one speaker talked: seconds, share of all talk (0-1), segments."""
+
+    speaker: str
+    seconds: float
+    share: float
+    segments: int
+
+
+@dataclass(frozen=True, slots=True)
 class Insights:
     """Everything `insights.analyze` finds in one transcript."""
 
@@ -73,6 +87,8 @@ class Insights:
     questions: tuple[Question, ...]
     emphasis: tuple[EmphasisCue, ...]
     totals: Totals
+    speakers: tuple[SpeakerTime, ...] = ()
+    """Talk time per speaker, most first; empty without diarization."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (lists, not tuples)."""
@@ -91,6 +107,8 @@ class Insights:
                     "start": float(q.start),
                     "end": float(q.end),
                     "inferred": q.inferred,
+                    "speaker": q.speaker,
+                    "audience": q.audience,
                 }
                 for q in self.questions
             ],
@@ -105,6 +123,15 @@ class Insights:
                 "speech_share": float(self.totals.speech_share),
                 "words_per_minute": float(self.totals.words_per_minute),
             },
+            "speakers": [
+                {
+                    "speaker": t.speaker,
+                    "seconds": t.seconds,
+                    "share": t.share,
+                    "segments": t.segments,
+                }
+                for t in self.speakers
+            ],
         }
 
     @classmethod
@@ -126,6 +153,8 @@ class Insights:
                     start=float(q["start"]),
                     end=float(q["end"]),
                     inferred=bool(q.get("inferred", False)),
+                    speaker=q.get("speaker"),
+                    audience=bool(q.get("audience", False)),
                 )
                 for q in data.get("questions", ())
             ),
@@ -144,6 +173,12 @@ class Insights:
                 speech_seconds=float(totals["speech_seconds"]),
                 speech_share=float(totals["speech_share"]),
                 words_per_minute=float(totals["words_per_minute"]),
+            ),
+            speakers=tuple(
+                SpeakerTime(
+                    str(t["speaker"]), float(t["seconds"]), float(t["share"]), int(t["segments"])
+                )
+                for t in data.get("speakers", ())
             ),
         )
 

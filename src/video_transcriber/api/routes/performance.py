@@ -78,6 +78,7 @@ def optimization(tuning: TuningDep, _owner: OwnerDep) -> OptimizationPublic:
         optimal_plan=PlanPublic.of(tuning.optimal_plan(facts)),
         recommendations=[RecommendationPublic.of(item) for item in advice],
         optimal=not advice,
+        notes=tuning.notes(current),
     )
 
 
