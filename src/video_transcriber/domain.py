@@ -119,6 +119,8 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    language: str = ""
+    """The language it was decoded from (its chunk's; "" when unknown)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the store's rows, SSE events, remote workers' replies)."""
@@ -141,6 +143,8 @@ class ChunkResult:
     decode_seconds: float
     redecoded_spans: int = 0
     """How many speech spans the coverage check found without text and decoded again."""
+    language_probability: float = 1.0
+    """The share of the chunk's language vote its language got (1.0 when it was given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +156,8 @@ class TranscribeOptions:
     beam_size: int | None = None
     word_timestamps: bool = False
     initial_prompt: str | None = None
+    task: str | None = None
+    """`transcribe` or `translate` (English text, same timestamps)."""
 
 
 @dataclass(slots=True)
@@ -164,6 +170,10 @@ class Transcript:
     model: str = ""
     plan: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    language_probability: float | None = None
+    """How sure detection was of `language` (None when it was given, not detected)."""
+    task: str = "transcribe"
+    """`translate`: the text is English, `language` is still the spoken one."""
 
     @property
     def text(self) -> str:

@@ -47,6 +47,8 @@ class DecodeOptions:
 
     language: str
     beam_size: int = 5
+    task: str = "transcribe"
+    """`translate` decodes English text from speech in `language` (multilingual models)."""
     initial_prompt: str | None = None
     word_timestamps: bool = False
     """Word timings for every window (cross-attention alignment, ~8% of decoding time)."""
@@ -129,19 +131,32 @@ class WindowDecoder:
 
     def __init__(self, model: WhisperModel) -> None:
         self.model = model
-        self._tokenizers: dict[str, Tokenizer] = {}
+        self._tokenizers: dict[tuple[str, str], Tokenizer] = {}
 
-    def tokenizer(self, language: str) -> Tokenizer:
+    def tokenizer(self, language: str, task: str = "transcribe") -> Tokenizer:
         from faster_whisper.tokenizer import Tokenizer
 
-        if language not in self._tokenizers:
-            self._tokenizers[language] = Tokenizer(
+        if (language, task) not in self._tokenizers:
+            self._tokenizers[language, task] = Tokenizer(
                 self.model.hf_tokenizer,
                 self.model.model.is_multilingual,
-                task="transcribe",
+                task=task,
                 language=language,
             )
-        return self._tokenizers[language]
+        return self._tokenizers[language, task]
+
+    def detect(
+        self, audios: Sequence[np.ndarray], encode_silence: float | None = 5.0
+    ) -> list[list[tuple[str, float]]]:
+        """Each window's (language, probability) pairs, most likely first: Whisper's language
+        token probabilities on the window's encoder output (trimmed like decoding's)."""
+        options = DecodeOptions(language="en", encode_silence=encode_silence)
+        out = []
+        for audio in audios:
+            encoded = self._encode(self._features([audio], options))
+            ranked = self.model.model.detect_language(encoded)[0]
+            out.append([(token[2:-2], float(probability)) for token, probability in ranked])
+        return out
 
     def decode(self, audios: Sequence[np.ndarray], options: DecodeOptions) -> list[WindowText]:
         """Every window decoded, in order: batched first, then fallback where the check fails."""
@@ -181,7 +196,7 @@ class WindowDecoder:
     def _batch(self, audios: Sequence[np.ndarray], options: DecodeOptions) -> list[WindowText]:
         from faster_whisper.transcribe import get_suppressed_tokens
 
-        tokenizer = self.tokenizer(options.language)
+        tokenizer = self.tokenizer(options.language, options.task)
         features = self._features(audios, options)
         encoded = self._encode(features)
         prompt = self._prompt(tokenizer, options)
@@ -285,6 +300,7 @@ class WindowDecoder:
         segments, _ = self.model.transcribe(
             audio,
             language=options.language,
+            task=options.task,
             beam_size=options.beam_size,
             temperature=list(FALLBACK_TEMPERATURES),
             condition_on_previous_text=False,
