@@ -6,9 +6,12 @@ Schema (version 1; fields are only ever added, never renamed or removed):
      "plan": {...}, "timings": {str: float}, "text": str,
      "segments": [{"id": int, "start": float, "end": float, "text": str,
                    "avg_logprob": float, "no_speech_prob": float,
+                   "language": str,                                     # only when known
                    "words": [{"start", "end", "text", "probability"}]   # only when present
                   }],
-     "insights": {...} | null}                                          # Insights.to_dict()
+     "insights": {...} | null,                                          # Insights.to_dict()
+     "language_probability": float | null,    # how sure detection was; null when given
+     "task": "transcribe" | "translate"}      # translate: English text, `language` spoken
 
 Times are seconds rounded half-up to the millisecond (negative times become 0), as in SRT.
 """
@@ -39,6 +42,8 @@ def _segment_dict(index: int, segment: Segment) -> dict[str, Any]:
         "avg_logprob": round(float(segment.avg_logprob), 4),
         "no_speech_prob": round(float(segment.no_speech_prob), 4),
     }
+    if segment.language:
+        item["language"] = segment.language
     if segment.words:
         item["words"] = [
             {
@@ -67,7 +72,13 @@ def to_document(
         "text": transcript.text,
         "segments": [_segment_dict(i, s) for i, s in enumerate(transcript.segments)],
         "insights": insights.to_dict() if insights is not None else None,
+        "language_probability": _probability(transcript.language_probability),
+        "task": transcript.task,
     }
+
+
+def _probability(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
 
 
 def render(
@@ -92,6 +103,8 @@ def parse_json(text: str) -> Transcript:
         model=str(document.get("model", "")),
         plan=dict(document.get("plan", {})),
         timings={str(k): float(v) for k, v in document.get("timings", {}).items()},
+        language_probability=_probability(document.get("language_probability")),
+        task=str(document.get("task", "transcribe")),
     )
 
 
@@ -124,4 +137,5 @@ def _segment_from(item: Mapping[str, Any]) -> Segment:
         ),
         avg_logprob=float(item.get("avg_logprob", 0.0)),
         no_speech_prob=float(item.get("no_speech_prob", 0.0)),
+        language=str(item.get("language", "")),
     )
