@@ -157,6 +157,15 @@ class ChunkTranscriber:
         detected = vote(self.decoder.detect(picked, self.engine.encode_silence))
         return detected or Detection("en", 0.0)
 
+    def detect_language(self, chunk: Chunk, samples: np.ndarray) -> Detection:
+        """The chunk's language as `transcribe` would detect it, without decoding any text."""
+        spans = self._spans(chunk.speech, chunk, samples) or self._spans(
+            chunk.faint, chunk, samples
+        )
+        windows = plan_windows(spans, chunk.start, chunk.end, self.engine.window)
+        audios = [w.audio(samples, chunk.start) for w in windows]
+        return self._language(audios, TranscribeOptions()) if audios else Detection("en", 0.0)
+
     def _decode_options(self, language: str, options: TranscribeOptions) -> DecodeOptions:
         return DecodeOptions(
             language=language,
