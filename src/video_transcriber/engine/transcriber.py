@@ -105,10 +105,8 @@ class ChunkTranscriber:
         heard = [Window((Piece(s.start, s.end, 0.0),), (s,)) for s in faint]
         audios = [w.audio(samples, chunk.start) for w in windows]
         heard_audios = [w.audio(samples, chunk.start) for w in heard]
-        detected = self._language(audios or heard_audios, options)
+        segments, decode, detected = self._first_pass(windows, audios, heard_audios, options)
         language = detected.language
-        decode = self._decode_options(language, options)
-        segments = self._decode(windows, audios, decode)
         segments, redone = self._cover(spans, segments, samples, chunk, decode)
         segments += self._audit(heard, heard_audios, decode)
         segments = tidy(sorted(segments, key=lambda s: s.start), chunk.start, chunk.end)
@@ -124,6 +122,30 @@ class ChunkTranscriber:
             redecoded_spans=redone,
             language_probability=detected.probability,
         )
+
+    def _first_pass(
+        self,
+        windows: Sequence[Window],
+        audios: Sequence[np.ndarray],
+        heard_audios: Sequence[np.ndarray],
+        options: TranscribeOptions,
+    ) -> tuple[list[Segment], DecodeOptions, Detection]:
+        """The speech windows decoded once, in the given language or the one detected on the
+        first batch's encoder output (`WindowDecoder.decode_detecting`); the decode options
+        used, with the language they settled on."""
+        given = self._given_language(options)
+        decode = self._decode_options(given or "en", options)
+        if given or not audios:
+            detected = Detection(given, 1.0) if given else self._language(heard_audios, options)
+            decode = replace(decode, language=detected.language)
+            return self._decode(windows, audios, decode), decode, detected
+        texts, detected = self.decoder.decode_detecting(
+            audios, decode, self.engine.detection_windows
+        )
+        segments = [
+            to_absolute(w, s) for w, t in zip(windows, texts, strict=True) for s in t.segments
+        ]
+        return segments, replace(decode, language=detected.language), detected
 
     def _use_model(self, name: str | None) -> None:
         """Swap in another model when a request names one (a worker holds one model at a time)."""
