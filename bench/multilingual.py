@@ -53,9 +53,9 @@ from harness import (
     transcript_text,
 )
 from run_all import per_utterance_texts, run_faster_whisper
+from testkit.evaluation.languages import foreign_clips, utterances_in, wer_in
+from testkit.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.config import ModelSettings, Settings
-from video_transcriber.evaluation.languages import foreign_clips, utterances_in, wer_in
-from video_transcriber.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import plan
 

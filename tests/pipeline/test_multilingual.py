@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from testkit.evaluation.languages import utterances_in, wer_in
+from testkit.evaluation.lecture import build_lecture
 from video_transcriber.config import ModelSettings, Settings
 from video_transcriber.domain import ChunkResult, Segment, TranscribeOptions
-from video_transcriber.evaluation.languages import utterances_in, wer_in
-from video_transcriber.evaluation.lecture import build_lecture
-from video_transcriber.jobs.local_pool import WarmPool
-from video_transcriber.jobs.pipeline import transcribe_media
-from video_transcriber.jobs.tasks import ChunkTask
+from video_transcriber.executors.local_pool import WarmPool
+from video_transcriber.pipeline.chunk_task import ChunkTask
+from video_transcriber.pipeline.transcription import transcribe_media
 from video_transcriber.tuning.plan import ExecutionPlan
 
 LECTURE_WER = {"de": 0.26, "es": 0.18}
