@@ -108,8 +108,9 @@ def write_outputs(
         insights = analyze(
             transcript.segments,
             keywords=settings.keywords,
-            emphasis_phrases=settings.emphasis_phrases,
+            emphasis_phrases=settings.emphasis_phrases_for(transcript.language),
             duration=transcript.duration,
+            language=transcript.language,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

@@ -203,6 +203,13 @@ class Settings(BaseSettings):
             self.model.cache_dir = self.service.data_dir / "cache" / "models"
         return self
 
+    def emphasis_phrases_for(self, language: str | None) -> list[str]:
+        """The emphasis phrases of a transcript in `language`: its own list where there is one
+        (`languages.emphasis_phrases`), else the English `emphasis_phrases`."""
+        if language and language != "en" and language in self.languages.emphasis_phrases:
+            return list(self.languages.emphasis_phrases[language])
+        return list(self.emphasis_phrases)
+
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -29,6 +29,10 @@ LANGUAGE_NAMES = {
 """OpenAI's verbose_json names the language in full, as Whisper's tokenizer does."""
 
 
+BUNDLED_MODELS = ("tiny.en", "base")
+"""Models this service runs with no network: tiny.en (English) and base (multilingual)."""
+
+
 class OpenAIErrorDetail(BaseModel):
     message: str
     type: str
@@ -141,11 +145,11 @@ def verbose_json(transcript: Transcript, *, segments: bool, words: bool) -> dict
 
 
 def model_list(default_model: str, created: int) -> dict[str, Any]:
-    """`GET /v1/models`: `whisper-1` (an alias) and the configured model."""
+    """`GET /v1/models`: `whisper-1` (an alias), the configured model and the bundled ones."""
     return {
         "object": "list",
         "data": [
             {"id": name, "object": "model", "created": created, "owned_by": "video-transcriber"}
-            for name in dict.fromkeys(("whisper-1", default_model))
+            for name in dict.fromkeys(("whisper-1", default_model, *BUNDLED_MODELS))
         ],
     }
