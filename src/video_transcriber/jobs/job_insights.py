@@ -91,7 +91,7 @@ class JobInsights:
         """
         try:
             job = self.store.get(job_id)
-            self.index.replace(job_id, transcript.segments)
+            self.index.replace(job_id, transcript.segments, transcript.language)
             self._compute(job, transcript)
         except JobNotFoundError:
             return  # deleted as it finished
