@@ -7,7 +7,8 @@
 - `segment_search.config` (PostgreSQL only): the text search configuration of the session's
   language (`languages.search.postgres_config`: `german` for de, `simple` where PostgreSQL has
   no stemmer), and `tsv` generated from `folded` with it instead of `text` in `english`.
-  The column is typed `regconfig`, so `to_tsvector(config, ...)` stays immutable, as a generated column needs.
+  The column is typed `regconfig`, so `to_tsvector(config, ...)` stays immutable, as a
+  generated column needs.
   SQLite's FTS5 index already uses `porter unicode61 remove_diacritics 2` (0002): case and
   accents folded for every script; porter's English suffix rules are applied to the query the
   same way as to the text, so other languages still match word for word.
