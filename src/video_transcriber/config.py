@@ -157,6 +157,11 @@ class CelerySettings(BaseModel):
     """How often the executor looks for finished chunks in the result backend."""
 
 
+def model_cache_in(data_dir: Path) -> Path:
+    """Where packaged models are assembled unless `ModelSettings.cache_dir` says otherwise."""
+    return data_dir / "cache" / "models"
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -200,7 +205,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _model_cache_in_data_dir(self) -> Settings:
         if self.model.cache_dir is None:
-            self.model.cache_dir = self.service.data_dir / "cache" / "models"
+            self.model.cache_dir = model_cache_in(self.service.data_dir)
         return self
 
     def emphasis_phrases_for(self, language: str | None) -> list[str]:

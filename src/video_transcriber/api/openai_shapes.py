@@ -126,7 +126,7 @@ def _segment(index: int, segment: Segment) -> dict[str, Any]:
 def verbose_json(transcript: Transcript, *, segments: bool, words: bool) -> dict[str, Any]:
     """`verbose_json`: segments unless only word timestamps were asked for, words if asked."""
     body: dict[str, Any] = {
-        "task": "transcribe",
+        "task": transcript.task,
         "language": language_name(transcript.language),
         "duration": round(transcript.duration, 3),
         "text": transcript.text,

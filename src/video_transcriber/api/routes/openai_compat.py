@@ -51,9 +51,11 @@ from video_transcriber.errors import (
     VideoTranscriberError,
 )
 from video_transcriber.formats import render
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.manager import JobManager
+from video_transcriber.languages.options import check_language_options
 from video_transcriber.store.job import Job
 from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.multipart import FILE_FIELD, FormResult, StreamingForm
@@ -164,19 +166,61 @@ async def create_transcription(
     manager: ManagerDep,
 ) -> Response:
     """Transcribe `file` like OpenAI's endpoint: json, text, srt, vtt or verbose_json."""
+    services = _Services(settings, layout, intake, store, bus, manager)
+    return await _answer(request, services, "transcribe")
+
+
+@router.post(
+    "/audio/translations",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}
+    },
+    responses=_TRANSCRIPTION,
+)
+async def create_translation(
+    request: Request,
+    settings: SettingsDep,
+    layout: LayoutDep,
+    intake: IntakeDep,
+    store: StoreDep,
+    bus: BusDep,
+    manager: ManagerDep,
+) -> Response:
+    """Translate the speech in `file` to English like OpenAI's endpoint (same formats; the
+    timestamps are the speech's; `verbose_json` names the spoken language). Needs a
+    multilingual model: `model=base`, or a service configured with one."""
+    services = _Services(settings, layout, intake, store, bus, manager)
+    return await _answer(request, services, "translate")
+
+
+@dataclass(frozen=True, slots=True)
+class _Services:
+    """What both endpoints hand to `_answer`."""
+
+    settings: Settings
+    layout: DataLayout
+    intake: JobIntake
+    store: JobStore
+    bus: EventBus
+    manager: JobManager
+
+
+async def _answer(request: Request, services: _Services, task: str) -> Response:
+    """Either endpoint: receive the form, queue the job with `task`, wait, answer."""
+    got = services
     try:
         owner = _owner(request)
-        destination = layout.incoming / f"{uuid.uuid4().hex}.part"
+        destination = got.layout.incoming / f"{uuid.uuid4().hex}.part"
         try:
-            form = await _receive(request, settings, destination)
-            params = _params(form.lists, settings)
-            job = await _queue(intake, owner, destination, form.result, params.options)
+            form = await _receive(request, got.settings, destination)
+            params = _params(form.lists, got.settings, task)
+            job = await _queue(got.intake, owner, destination, form.result, params.options)
         finally:
             destination.unlink(missing_ok=True)
-        final = await _wait(request, job.id, owner, store, bus, manager)
+        final = await _wait(request, job.id, owner, got.store, got.bus, got.manager)
         if final is None:
             return Response(status_code=499)  # the client is gone; nobody reads this
-        return await _result(final, params, store)
+        return await _result(final, params, got.store)
     except OpenAIError as exc:
         return exc.response()
     except UploadTooLargeError as exc:
@@ -222,7 +266,7 @@ def _model(requested: str | None, settings: Settings) -> str | None:
     return requested
 
 
-def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
+def _params(lists: dict[str, list[str]], settings: Settings, task: str) -> _Params:
     fmt = _response_format(_one(lists, "response_format"))
     granularities = _granularities(lists)
     _check_temperature(_one(lists, "temperature"))
@@ -232,7 +276,16 @@ def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
         language=_language(_one(lists, "language")),
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,
+        task=task if task != "transcribe" else None,
     )
+    try:
+        check_language_options(
+            options.model or settings.model.name,
+            options.language or settings.model.language,
+            options.task,
+        )
+    except ValueError as exc:
+        raise OpenAIError(400, str(exc), param="model") from None
     segments = not granularities or "segment" in granularities
     return _Params(fmt, options, segments=segments, words=words)
 
