@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+Task = Literal["transcribe", "translate"]
+"""What decoding gives: the spoken language's text, or English text with the same timestamps."""
 
 SAMPLE_RATE = 16_000
 """Every decoded stream is resampled to 16 kHz mono, the rate Whisper and Silero VAD expect."""
@@ -156,7 +159,7 @@ class TranscribeOptions:
     beam_size: int | None = None
     word_timestamps: bool = False
     initial_prompt: str | None = None
-    task: str | None = None
+    task: Task | None = None
     """`transcribe` or `translate` (English text, same timestamps)."""
 
 

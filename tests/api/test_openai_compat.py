@@ -136,8 +136,8 @@ def test_translation_of_german_speech_is_english(oai: OpenAI, corpus: list[Clip]
         )
     words = set(normalize(result.text).split())
     assert {"dinosaur", "water"} <= words, result.text
-    assert result.language == "german"  # type: ignore[attr-defined]
-    segments = result.segments or []  # type: ignore[attr-defined]
+    assert result.language == "german"
+    segments = result.segments or []
     assert segments and 0 <= segments[0].start < segments[-1].end <= german.duration + 0.5
 
 

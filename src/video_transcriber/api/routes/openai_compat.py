@@ -44,7 +44,7 @@ from video_transcriber.api.schemas import KNOWN_MODELS
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
 from video_transcriber.config import Settings
-from video_transcriber.domain import JobStatus, TranscribeOptions
+from video_transcriber.domain import JobStatus, Task, TranscribeOptions
 from video_transcriber.errors import (
     MediaError,
     UploadTooLargeError,
@@ -205,7 +205,7 @@ class _Services:
     manager: JobManager
 
 
-async def _answer(request: Request, services: _Services, task: str) -> Response:
+async def _answer(request: Request, services: _Services, task: Task) -> Response:
     """Either endpoint: receive the form, queue the job with `task`, wait, answer."""
     got = services
     try:
@@ -266,7 +266,7 @@ def _model(requested: str | None, settings: Settings) -> str | None:
     return requested
 
 
-def _params(lists: dict[str, list[str]], settings: Settings, task: str) -> _Params:
+def _params(lists: dict[str, list[str]], settings: Settings, task: Task) -> _Params:
     fmt = _response_format(_one(lists, "response_format"))
     granularities = _granularities(lists)
     _check_temperature(_one(lists, "temperature"))
@@ -276,7 +276,7 @@ def _params(lists: dict[str, list[str]], settings: Settings, task: str) -> _Para
         language=_language(_one(lists, "language")),
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,
-        task=task if task != "transcribe" else None,
+        task="translate" if task == "translate" else None,
     )
     try:
         check_language_options(
