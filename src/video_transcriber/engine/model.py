@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from video_transcriber.config import DEFAULT_MODEL, ModelSettings
+from video_transcriber.config import DEFAULT_MODEL, ModelSettings, ServiceSettings, model_cache_in
 from video_transcriber.errors import ModelError
 from video_transcriber.models import locate
 
@@ -65,7 +65,7 @@ def _check_model_dir(directory: Path) -> str:
     return str(directory)
 
 
-DEFAULT_CACHE_DIR = Path("data") / "cache" / "models"
+DEFAULT_CACHE_DIR = model_cache_in(ServiceSettings().data_dir)
 """Where packaged models are assembled when the settings name no directory."""
 
 
