@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -55,6 +54,7 @@ from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.manager import JobManager
+from video_transcriber.languages.catalog import WHISPER_LANGUAGES
 from video_transcriber.languages.options import check_language_options
 from video_transcriber.store.job import Job
 from video_transcriber.store.job_store import JobStore
@@ -68,7 +68,8 @@ RECHECK_SECONDS = 2.0
 """While waiting for the job: re-read it at least this often (a status event may be dropped)."""
 DISCONNECT_CHECK_SECONDS = 0.5
 """While waiting for the job: how often to check the client is still there."""
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
+LANGUAGE_CODES = sorted(WHISPER_LANGUAGES) + sorted(code.upper() for code in WHISPER_LANGUAGES)
+"""The form's `language`: a Whisper code, in lower or upper case (`de`, `DE`)."""
 _STARTED = int(time.time())
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -120,7 +121,7 @@ _FORM: dict[str, Any] = {
             "type": "array",
             "items": {"type": "string", "enum": sorted(GRANULARITIES)},
         },
-        "language": {"type": "string", "pattern": f"^{_LANGUAGE.pattern}$"},
+        "language": {"type": "string", "enum": LANGUAGE_CODES},
         "prompt": {"type": "string"},
         "temperature": {"type": "number", "minimum": 0, "maximum": 1},
     },
@@ -317,7 +318,7 @@ def _granularities(lists: dict[str, list[str]]) -> set[str]:
 def _language(value: str | None) -> str | None:
     if value is None:
         return None
-    if not _LANGUAGE.fullmatch(value):
+    if value not in LANGUAGE_CODES:
         raise OpenAIError(400, "language must be an ISO-639-1 code such as 'en'.", param="language")
     return value.lower()
 
