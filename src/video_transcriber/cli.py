@@ -34,6 +34,7 @@ from video_transcriber.cli_support import (
 from video_transcriber.config import Settings
 from video_transcriber.domain import TranscribeOptions
 from video_transcriber.errors import ModelError, VideoTranscriberError, WorkerCrashedError
+from video_transcriber.languages.options import check_language_options
 
 app = typer.Typer(help="Turn lecture videos into timestamped transcripts.", no_args_is_help=True)
 
@@ -61,12 +62,19 @@ def transcribe(
         Path, typer.Option("--output-dir", "-o", help="Where to write the transcripts.")
     ] = Path("."),
     formats: Annotated[str, typer.Option("--formats", "-f", help=FORMATS_HELP)] = DEFAULT_FORMATS,
-    model: Annotated[str | None, typer.Option(help="tiny.en (bundled), a name or a dir.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="tiny.en (bundled), base (multilingual), a name or a dir.")
+    ] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="Threads per worker.")] = None,
     chunk_seconds: Annotated[float | None, typer.Option(help="Target chunk length.")] = None,
     beam_size: Annotated[int | None, typer.Option(min=1, max=16, help="Beam width.")] = None,
-    language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language code (de) or auto (detect; the default).")
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option(help="transcribe, or translate (English text; needs base).")
+    ] = None,
     word_timestamps: Annotated[bool, typer.Option(help="Word timings in JSON output.")] = False,
     keywords: Annotated[
         str | None,
@@ -83,12 +91,15 @@ def transcribe(
     console = Console(stderr=True)
     fmts = parse_formats(formats)
     overrides = Overrides(
-        model, workers, threads, chunk_seconds, beam_size, language, word_timestamps
+        model, workers, threads, chunk_seconds, beam_size, language, word_timestamps, task
     )
     try:
         settings = apply_overrides(Settings(), overrides)
+        check_language_options(settings.model.name, settings.model.language, settings.model.task)
     except ValidationError as exc:
         raise typer.BadParameter(_first_error(exc)) from exc
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     from video_transcriber.speakers.assign import parse_request
 
     try:

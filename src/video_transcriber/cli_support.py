@@ -50,6 +50,7 @@ class Overrides:
     beam_size: int | None = None
     language: str | None = None
     word_timestamps: bool = False
+    task: str | None = None
 
 
 def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
@@ -63,6 +64,8 @@ def apply_overrides(settings: Settings, overrides: Overrides) -> Settings:
         model_update["language"] = overrides.language
     if overrides.word_timestamps:
         model_update["word_timestamps"] = True
+    if overrides.task:
+        model_update["task"] = overrides.task
     tuning_update = {
         key: value
         for key, value in (
@@ -105,8 +108,9 @@ def write_outputs(
         insights = analyze(
             transcript.segments,
             keywords=settings.keywords,
-            emphasis_phrases=settings.emphasis_phrases,
+            emphasis_phrases=settings.emphasis_phrases_for(transcript.language),
             duration=transcript.duration,
+            language=transcript.language,
         )
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []

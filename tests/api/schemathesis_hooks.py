@@ -20,7 +20,11 @@ import schemathesis
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.transport.serialization import Binary
 
-MEDIA_UPLOADS = {("POST", "/api/jobs"), ("POST", "/v1/audio/transcriptions")}
+MEDIA_UPLOADS = {
+    ("POST", "/api/jobs"),
+    ("POST", "/v1/audio/transcriptions"),
+    ("POST", "/v1/audio/translations"),
+}
 SAMPLE_RATE = 16_000
 
 

@@ -292,3 +292,26 @@ def test_job_options_carry_the_jobs_own_keywords(
     gate.set()
     done = wait_for_status(client, job_id, {"completed"})
     assert done["options"]["keywords"] == ["thermodynamics"]
+
+
+def test_task_and_language_options(client: TestClient, wav: Path) -> None:
+    job = upload(client, wav, model="base", task="translate", language="auto")
+    assert job["options"]["task"] == "translate" and job["options"]["language"] == "auto"
+    assert job["language_probability"] is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"model": "tiny.en", "task": "translate"}, "cannot translate"),
+        ({"model": "tiny.en", "language": "de"}, "only transcribes English"),
+        ({"model": "base", "language": "xx"}, "Unknown language"),
+        ({"task": "summarize"}, "task"),
+    ],
+)
+def test_language_options_a_model_cannot_serve_are_422(
+    client: TestClient, wav: Path, fields: dict[str, str], says: str
+) -> None:
+    response = client.post("/api/jobs", files={"file": ("a.wav", wav.read_bytes())}, data=fields)
+    assert response.status_code == 422, response.text
+    assert says in response.text

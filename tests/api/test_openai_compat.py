@@ -124,7 +124,27 @@ def test_verbose_json_without_granularities_has_segments_only(oai: OpenAI, jfk: 
 
 def test_models_list(oai: OpenAI) -> None:
     ids = {model.id for model in oai.models.list()}
-    assert {"whisper-1", "tiny.en"} <= ids
+    assert {"whisper-1", "tiny.en", "base"} <= ids
+
+
+def test_translation_of_german_speech_is_english(oai: OpenAI, corpus: list[Clip]) -> None:
+    """`POST /v1/audio/translations` with base: English words, the spoken language named."""
+    german = next(c for c in corpus if c.name == "fleurs_de_001.ogg")  # ... Dinosaurier ...
+    with german.path.open("rb") as audio:
+        result = oai.audio.translations.create(
+            file=audio, model="base", response_format="verbose_json"
+        )
+    words = set(normalize(result.text).split())
+    assert {"dinosaur", "water"} <= words, result.text
+    assert result.language == "german"
+    segments = result.segments or []
+    assert segments and 0 <= segments[0].start < segments[-1].end <= german.duration + 0.5
+
+
+def test_translation_needs_a_multilingual_model(oai: OpenAI, jfk: Path) -> None:
+    with jfk.open("rb") as audio, pytest.raises(openai.BadRequestError) as caught:
+        oai.audio.translations.create(file=audio, model="tiny.en")
+    assert "--model base" in caught.value.message or "base" in caught.value.message
 
 
 def test_unknown_model_is_400_in_openai_shape(oai: OpenAI, jfk: Path) -> None:

@@ -21,6 +21,8 @@ TOP_LEVEL = [
     "text",
     "segments",
     "insights",
+    "language_probability",
+    "task",
 ]
 
 

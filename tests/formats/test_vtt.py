@@ -34,7 +34,7 @@ def test_vtt_escapes_markup_and_round_trips_the_text(hostile: Transcript) -> Non
 
 
 def test_empty_transcript_is_just_the_header(empty: Transcript) -> None:
-    assert render(empty, "vtt") == "WEBVTT\n"
+    assert render(empty, "vtt") == f"WEBVTT\nLanguage: {empty.language}\n"
     assert validate_vtt(render(empty, "vtt")) == []
     assert webvtt.from_string(render(empty, "vtt")).captions == []
 

@@ -41,13 +41,15 @@ def validate_srt(text: str) -> list[tuple[int, int, list[str]]]:
 
 _VTT_TIME = r"(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})"
 _VTT_CUE = re.compile(rf"{_VTT_TIME} --> {_VTT_TIME}\n(?P<text>{_LINE}(?:\n{_LINE})?)")
+_VTT_HEADER = re.compile(r"\A(?:[A-Za-z-]+: [^\n]+\n)+")
+"""Header metadata lines (`Language: de`) between `WEBVTT` and the first blank line."""
 _BAD_TEXT = re.compile(r"[<>]|&(?!(?:amp|lt|gt);)|-->")
 
 
 def validate_vtt(text: str) -> list[tuple[int, int, str]]:
     """Every cue as (start_ms, end_ms, unescaped text); fails on anything WebVTT forbids."""
     assert text.startswith("WEBVTT\n")
-    body = text.removeprefix("WEBVTT\n")
+    body = _VTT_HEADER.sub("", text.removeprefix("WEBVTT\n"), count=1)
     if not body:
         return []
     assert body.startswith("\n") and text.endswith("\n")

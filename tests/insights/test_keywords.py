@@ -56,9 +56,9 @@ def test_unicode_keywords() -> None:
         Segment(1, 2, "Die STRASSE und die Straße."),
         Segment(2, 3, "明天的考试很重要。"),
     ]
-    cafe, strasse, exam = _summaries(segments, "café", "straße", "考试")
-    assert cafe.count == 2
-    assert strasse.count == 1  # simple case folding only: ß does not become SS
+    cafe, strasse, exam, bare = _summaries(segments, "café", "straße", "考试", "cafe")
+    assert cafe.count == 2 and bare.count == 2  # accents folded: "cafe" finds "CAFÉ"
+    assert strasse.count == 2  # full case folding: ß is SS
     assert exam.count == 1 and exam.mentions[0].start == 2
 
 

@@ -81,6 +81,10 @@ class TotalsPublic(BaseModel):
     speech_seconds: float
     speech_share: float = Field(description="Speech seconds over media duration, 0-1.")
     words_per_minute: float = Field(description="Words per minute of speech.")
+    units: str = Field(
+        default="words",
+        description="`words`, or `characters` for languages written without spaces (zh, ja).",
+    )
 
 
 class SpeakerTimePublic(BaseModel):

@@ -29,6 +29,10 @@ LANGUAGE_NAMES = {
 """OpenAI's verbose_json names the language in full, as Whisper's tokenizer does."""
 
 
+BUNDLED_MODELS = ("tiny.en", "base")
+"""Models this service runs with no network: tiny.en (English) and base (multilingual)."""
+
+
 class OpenAIErrorDetail(BaseModel):
     message: str
     type: str
@@ -124,7 +128,7 @@ def _segment(index: int, segment: Segment) -> dict[str, Any]:
 def verbose_json(transcript: Transcript, *, segments: bool, words: bool) -> dict[str, Any]:
     """`verbose_json`: segments unless only word timestamps were asked for, words if asked."""
     body: dict[str, Any] = {
-        "task": "transcribe",
+        "task": transcript.task,
         "language": language_name(transcript.language),
         "duration": round(transcript.duration, 3),
         "text": transcript.text,
@@ -143,11 +147,11 @@ def verbose_json(transcript: Transcript, *, segments: bool, words: bool) -> dict
 
 
 def model_list(default_model: str, created: int) -> dict[str, Any]:
-    """`GET /v1/models`: `whisper-1` (an alias) and the configured model."""
+    """`GET /v1/models`: `whisper-1` (an alias), the configured model and the bundled ones."""
     return {
         "object": "list",
         "data": [
             {"id": name, "object": "model", "created": created, "owned_by": "video-transcriber"}
-            for name in dict.fromkeys(("whisper-1", default_model))
+            for name in dict.fromkeys(("whisper-1", default_model, *BUNDLED_MODELS))
         ],
     }

@@ -25,6 +25,7 @@ from video_transcriber.api.routes.openai_compat import ALIASES
 from video_transcriber.api.schemas import JobCreate, allowed_models
 from video_transcriber.config import Settings
 from video_transcriber.jobs.tuning_service import TuningLimits
+from video_transcriber.languages.options import is_english_only_name
 from video_transcriber.uploads.checksum import ALGORITHMS
 from video_transcriber.uploads.layout import TOKEN_PATTERN
 from video_transcriber.uploads.metadata import KEY_PATTERN, MAX_METADATA_CHARS
@@ -60,7 +61,7 @@ def _steps(settings: Settings) -> list[Step]:
         _job_create_schemas,
         _errors_in_one_shape,
         _unparseable_json_bodies,
-        _job_models(sorted(allowed_models(settings))),
+        _job_models(sorted(allowed_models(settings)), settings.model.name),
         _tuning_limits(TuningLimits.of(settings.tuning)),
         _tus_protocol(settings.service.max_upload_bytes),
         _api_key(required=bool(settings.service.api_keys)),
@@ -124,14 +125,22 @@ def _non_null(prop: dict[str, Any]) -> dict[str, Any]:
     raise LookupError("no non-null branch")
 
 
-def _job_models(models: list[str]) -> Step:
+def _job_models(models: list[str], configured: str) -> Step:
     """A job may ask for the configured model or a standard Whisper name, nothing else (and the
-    OpenAI-compatible endpoint for OpenAI's alias of the configured model)."""
+    OpenAI-compatible endpoint for OpenAI's alias of the configured model); a translation only
+    for a multilingual one."""
     openai = [*sorted(ALIASES), *models]
 
     def step(document: Document) -> None:
         _non_null(_schema(document, "JobOptions")["properties"]["model"])["enum"] = models
-        for path, names in (("/api/jobs", models), ("/v1/audio/transcriptions", openai)):
+        multilingual = [name for name in openai if not is_english_only_name(name)]
+        if is_english_only_name(configured):  # whisper-1 is the configured model
+            multilingual = [name for name in multilingual if name not in ALIASES]
+        for path, names in (
+            ("/api/jobs", models),
+            ("/v1/audio/transcriptions", openai),
+            ("/v1/audio/translations", multilingual),
+        ):
             form = document["paths"][path]["post"]["requestBody"]["content"]
             form["multipart/form-data"]["schema"]["properties"]["model"]["enum"] = names
 

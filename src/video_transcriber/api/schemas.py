@@ -77,8 +77,14 @@ class JobOptions(BaseModel):
     )
     language: str | None = Field(
         default=None,
-        pattern=r"^[a-z]{2,3}$",
-        description="ISO 639-1 code such as `en`; detected when left out.",
+        pattern=r"^([a-z]{2,3}|auto)$",
+        description="ISO 639-1 code such as `de`, or `auto`: detected (with a multilingual "
+        "model such as `base`) when left out.",
+    )
+    task: Literal["transcribe", "translate"] | None = Field(
+        default=None,
+        description="`translate` gives English text with the same timestamps (needs a "
+        "multilingual model such as `base`); the spoken language is still reported.",
     )
     beam_size: int | None = Field(default=None, ge=1, le=16)
     word_timestamps: bool = False
@@ -108,6 +114,7 @@ class JobOptions(BaseModel):
             beam_size=self.beam_size,
             word_timestamps=self.word_timestamps,
             speakers=self.speakers,
+            task=self.task,
         )
 
 
@@ -151,7 +158,10 @@ class JobPublic(BaseModel):
     options: JobOptions
     size_bytes: int
     duration: float | None
-    language: str | None
+    language: str | None = Field(description="The spoken language (detected or given).")
+    language_probability: float | None = Field(
+        default=None, description="How sure detection was (0-1); null when it was given."
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -180,12 +190,14 @@ class JobPublic(BaseModel):
                 language=o.language,
                 beam_size=o.beam_size,
                 word_timestamps=o.word_timestamps,
+                task=o.task,
                 keywords=keywords or None,
                 speakers=o.speakers,
             ),
             size_bytes=job.size_bytes,
             duration=job.duration,
             language=job.language,
+            language_probability=job.language_probability,
             created_at=job.created_at,
             started_at=job.started_at,
             finished_at=job.finished_at,

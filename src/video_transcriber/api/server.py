@@ -12,7 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from video_transcriber.api.app import create_app
-from video_transcriber.config import ServiceSettings, Settings
+from video_transcriber.config import ServiceSettings, Settings, model_cache_in
 
 
 def with_service_overrides(
@@ -25,7 +25,10 @@ def with_service_overrides(
         if value is not None
     }
     service = ServiceSettings.model_validate({**settings.service.model_dump(), **update})
-    return settings.model_copy(update={"service": service})
+    model = settings.model
+    if model.cache_dir == model_cache_in(settings.service.data_dir):  # derived: follow it
+        model = model.model_copy(update={"cache_dir": model_cache_in(service.data_dir)})
+    return settings.model_copy(update={"service": service, "model": model})
 
 
 def serve(settings: Settings, *, log_level: str = "info") -> None:

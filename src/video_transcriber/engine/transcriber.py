@@ -50,6 +50,8 @@ from video_transcriber.engine.windows import (
     plan_windows,
     split_long_spans,
 )
+from video_transcriber.languages.catalog import parse_language
+from video_transcriber.languages.detection import Detection, spread_indices, vote
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,9 @@ class EngineOptions:
     """See `DecodeOptions.pad_with_silence`."""
     encode_silence: float | None = 5.0
     """See `DecodeOptions.encode_silence`."""
+    detection_windows: int = 3
+    """Decode windows, spread over a chunk's speech, whose language probabilities are summed
+    to detect the chunk's language when none is given (`languages.detection`)."""
 
 
 class ChunkTranscriber:
@@ -94,27 +99,53 @@ class ChunkTranscriber:
         spans = self._spans(chunk.speech, chunk, samples)
         faint = self._spans(chunk.faint, chunk, samples)
         if not spans and not faint:
-            language = options.language or self.settings.language or "en"
+            language = self._given_language(options) or "en"
             return ChunkResult(chunk.index, (), language, time.perf_counter() - began)
         windows = plan_windows(spans, chunk.start, chunk.end, self.engine.window)
         heard = [Window((Piece(s.start, s.end, 0.0),), (s,)) for s in faint]
         audios = [w.audio(samples, chunk.start) for w in windows]
         heard_audios = [w.audio(samples, chunk.start) for w in heard]
-        language = self._language((audios or heard_audios)[0], options)
-        decode = self._decode_options(language, options)
-        segments = self._decode(windows, audios, decode)
+        segments, decode, detected = self._first_pass(windows, audios, heard_audios, options)
+        language = detected.language
         segments, redone = self._cover(spans, segments, samples, chunk, decode)
         segments += self._audit(heard, heard_audios, decode)
         segments = tidy(sorted(segments, key=lambda s: s.start), chunk.start, chunk.end)
-        if not decode.word_timestamps:
-            segments = [replace(s, words=()) for s in segments]
+        segments = [
+            replace(s, language=language, words=s.words if decode.word_timestamps else ())
+            for s in segments
+        ]
         return ChunkResult(
             chunk_index=chunk.index,
             segments=tuple(segments),
             language=language,
             decode_seconds=time.perf_counter() - began,
             redecoded_spans=redone,
+            language_probability=detected.probability,
         )
+
+    def _first_pass(
+        self,
+        windows: Sequence[Window],
+        audios: Sequence[np.ndarray],
+        heard_audios: Sequence[np.ndarray],
+        options: TranscribeOptions,
+    ) -> tuple[list[Segment], DecodeOptions, Detection]:
+        """The speech windows decoded once, in the given language or the one detected on the
+        first batch's encoder output (`WindowDecoder.decode_detecting`); the decode options
+        used, with the language they settled on."""
+        given = self._given_language(options)
+        decode = self._decode_options(given or "en", options)
+        if given or not audios:
+            detected = Detection(given, 1.0) if given else self._language(heard_audios, options)
+            decode = replace(decode, language=detected.language)
+            return self._decode(windows, audios, decode), decode, detected
+        texts, detected = self.decoder.decode_detecting(
+            audios, decode, self.engine.detection_windows
+        )
+        segments = [
+            to_absolute(w, s) for w, t in zip(windows, texts, strict=True) for s in t.segments
+        ]
+        return segments, replace(decode, language=detected.language), detected
 
     def _use_model(self, name: str | None) -> None:
         """Swap in another model when a request names one (a worker holds one model at a time)."""
@@ -132,19 +163,35 @@ class ChunkTranscriber:
         )
         return split_long_spans(spans, samples, chunk.start, longest)
 
-    def _language(self, audio: np.ndarray, options: TranscribeOptions) -> str:
-        """English-only models speak English; else the requested language; else detect once."""
+    def _given_language(self, options: TranscribeOptions) -> str | None:
         if is_english_only(self.model):
             return "en"
-        chosen = options.language or self.settings.language
-        if chosen:
-            return chosen
-        language, _, _ = self.model.detect_language(audio=audio)
-        return str(language)
+        chosen = parse_language(options.language) or parse_language(self.settings.language)
+        return chosen
+
+    def _language(self, audios: Sequence[np.ndarray], options: TranscribeOptions) -> Detection:
+        """English-only models speak English; else the requested language; else the vote of
+        `detection_windows` windows spread over the chunk (`languages.detection`)."""
+        given = self._given_language(options)
+        if given:
+            return Detection(given, 1.0)
+        picked = [audios[i] for i in spread_indices(len(audios), self.engine.detection_windows)]
+        detected = vote(self.decoder.detect(picked, self.engine.encode_silence))
+        return detected or Detection("en", 0.0)
+
+    def detect_language(self, chunk: Chunk, samples: np.ndarray) -> Detection:
+        """The chunk's language as `transcribe` would detect it, without decoding any text."""
+        spans = self._spans(chunk.speech, chunk, samples) or self._spans(
+            chunk.faint, chunk, samples
+        )
+        windows = plan_windows(spans, chunk.start, chunk.end, self.engine.window)
+        audios = [w.audio(samples, chunk.start) for w in windows]
+        return self._language(audios, TranscribeOptions()) if audios else Detection("en", 0.0)
 
     def _decode_options(self, language: str, options: TranscribeOptions) -> DecodeOptions:
         return DecodeOptions(
             language=language,
+            task=options.task or self.settings.task,
             beam_size=options.beam_size or self.settings.beam_size,
             initial_prompt=options.initial_prompt or self.settings.initial_prompt,
             word_timestamps=bool(options.word_timestamps or self.settings.word_timestamps),

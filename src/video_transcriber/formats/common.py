@@ -31,7 +31,11 @@ def insights_or_basic(transcript: Transcript, insights: Insights | None) -> Insi
     if insights is not None:
         return insights
     return analyze(
-        transcript.segments, keywords=(), emphasis_phrases=(), duration=transcript.duration
+        transcript.segments,
+        keywords=(),
+        emphasis_phrases=(),
+        duration=transcript.duration,
+        language=transcript.language,
     )
 
 

@@ -6,6 +6,10 @@ otherwise from the share of characters before the cut — speech rate is steady 
 few seconds for that to land within a word or two. The cues of one segment are contiguous, so
 the subtitle never blinks off mid-segment.
 
+Languages written without spaces (zh, ja: `languages.scripts`, judged by each segment's
+`language`) wrap by characters: every character is a token and lines join them with nothing
+between, a run of Latin letters or digits staying whole.
+
 Times are in integer milliseconds (rounded, not truncated). Every cue ends after it starts: a
 zero-length segment gets `MIN_CUE_MS`, shortened if the next cue starts sooner; a cue that runs
 into the next one is trimmed back to the next one's start.
@@ -13,16 +17,21 @@ into the next one is trimmed back to the next one's start.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from video_transcriber.domain import Segment
 from video_transcriber.formats.timecode import to_milliseconds
 from video_transcriber.insights.stream import clean_text
+from video_transcriber.languages.scripts import is_unspaced
 
 MAX_LINE_CHARS = 42
 """Netflix/BBC guideline width of one subtitle line."""
 MAX_LINES = 2
+_UNSPACED_TOKEN = re.compile(r"[A-Za-z0-9'\u2019.,-]+ ?|\S ?")
+"""A token of unspaced text: a run of Latin letters or digits (with the space after it), or
+one character."""
 MIN_CUE_MS = 500
 """Display time given to a segment whose end is not after its start."""
 
@@ -57,12 +66,12 @@ def build_cues(
     return _fix_timing(cues)
 
 
-def wrap_tokens(tokens: Sequence[str], width: int) -> list[tuple[int, int]]:
+def wrap_tokens(tokens: Sequence[str], width: int, joiner: str = " ") -> list[tuple[int, int]]:
     """Greedy line wrap: (first, last-exclusive) token ranges; an over-long word gets a line."""
     lines: list[tuple[int, int]] = []
     first, length = 0, 0
     for index, token in enumerate(tokens):
-        added = len(token) if index == first else length + 1 + len(token)
+        added = len(token) if index == first else length + len(joiner) + len(token)
         if index > first and added > width:
             lines.append((first, index))
             first, added = index, len(token)
@@ -73,17 +82,19 @@ def wrap_tokens(tokens: Sequence[str], width: int) -> list[tuple[int, int]]:
 
 
 def _segment_cues(segment: Segment, width: int, max_lines: int) -> list[Cue]:
-    tokens = clean_text(segment.text).split()
+    joiner = "" if is_unspaced(segment.language) else " "
+    text = clean_text(segment.text)
+    tokens = _UNSPACED_TOKEN.findall(text) if not joiner else text.split()
     if not tokens:
         return []
-    lines = wrap_tokens(tokens, width)
+    lines = wrap_tokens(tokens, width, joiner)
     blocks = [lines[i : i + max_lines] for i in range(0, len(lines), max_lines)]
     cuts = [block[0][0] for block in blocks[1:]]
     times = _cut_times(segment, tokens, cuts)
     starts = [to_milliseconds(segment.start), *times]
     ends = [*times, to_milliseconds(segment.end)]
     return [
-        Cue(start, end, tuple(" ".join(tokens[a:b]) for a, b in block))
+        Cue(start, end, tuple(joiner.join(tokens[a:b]).strip() for a, b in block))
         for start, end, block in zip(starts, ends, blocks, strict=True)
     ]
 

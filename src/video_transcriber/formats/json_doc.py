@@ -6,10 +6,13 @@ Schema (version 1; fields are only ever added, never renamed or removed):
      "plan": {...}, "timings": {str: float}, "text": str,
      "segments": [{"id": int, "start": float, "end": float, "text": str,
                    "avg_logprob": float, "no_speech_prob": float,
-                   "speaker": str | null,                   # null without diarization
+                   "speaker": str | null,                               # null without speakers
+                   "language": str,                                     # only when known
                    "words": [{"start", "end", "text", "probability"}]   # only when present
                   }],
-     "insights": {...} | null}                                          # Insights.to_dict()
+     "insights": {...} | null,                                          # Insights.to_dict()
+     "language_probability": float | null,    # how sure detection was; null when given
+     "task": "transcribe" | "translate"}      # translate: English text, `language` spoken
 
 Times are seconds rounded half-up to the millisecond (negative times become 0), as in SRT.
 """
@@ -41,6 +44,8 @@ def _segment_dict(index: int, segment: Segment) -> dict[str, Any]:
         "no_speech_prob": round(float(segment.no_speech_prob), 4),
     }
     item["speaker"] = segment.speaker
+    if segment.language:
+        item["language"] = segment.language
     if segment.words:
         item["words"] = [
             {
@@ -69,7 +74,13 @@ def to_document(
         "text": transcript.text,
         "segments": [_segment_dict(i, s) for i, s in enumerate(transcript.segments)],
         "insights": insights.to_dict() if insights is not None else None,
+        "language_probability": _probability(transcript.language_probability),
+        "task": transcript.task,
     }
+
+
+def _probability(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 4)
 
 
 def render(
@@ -94,6 +105,8 @@ def parse_json(text: str) -> Transcript:
         model=str(document.get("model", "")),
         plan=dict(document.get("plan", {})),
         timings={str(k): float(v) for k, v in document.get("timings", {}).items()},
+        language_probability=_probability(document.get("language_probability")),
+        task=str(document.get("task", "transcribe")),
     )
 
 
@@ -127,4 +140,5 @@ def _segment_from(item: Mapping[str, Any]) -> Segment:
         avg_logprob=float(item.get("avg_logprob", 0.0)),
         no_speech_prob=float(item.get("no_speech_prob", 0.0)),
         speaker=str(item["speaker"]) if item.get("speaker") is not None else None,
+        language=str(item.get("language", "")),
     )

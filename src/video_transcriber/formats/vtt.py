@@ -29,8 +29,10 @@ def render(
     title: str = "",
     media_url: str | None = None,
 ) -> str:
-    """The WebVTT file; just the header when no segment has text."""
-    blocks = ["WEBVTT\n"]
+    """The WebVTT file; just the header when no segment has text. The header names the
+    transcript's language (`Language: de`), as WebVTT's header metadata allows."""
+    header = "WEBVTT\n" + (f"Language: {transcript.language}\n" if transcript.language else "")
+    blocks = [header]
     for cue in build_cues(transcript.segments):
         start = timestamp(cue.start_ms, separator=".")
         end = timestamp(cue.end_ms, separator=".")

@@ -49,19 +49,24 @@ def analyze(
     duration: float,
     infer_questions: bool = True,
     max_sentence_words: int = DEFAULT_MAX_WORDS,
+    language: str | None = None,
 ) -> Insights:
     """Keywords (with every mention), questions, emphasis cues and totals for `segments`.
 
     `infer_questions` also counts sentences with question word order whose "?" Whisper dropped.
+    `language` (the transcript's) chooses the question rules and whether totals count words or
+    characters; keywords and phrases match case- and accent-insensitively in every language.
     """
     stream = TextStream(segments)
     sentences = split_sentences(stream, max_words=max_sentence_words)
-    questions = find_questions(sentences, infer_missing_marks=infer_questions)
+    questions = find_questions(
+        sentences, infer_missing_marks=infer_questions, language=language
+    )
     times = talk_times(segments)
     return Insights(
         keywords=summarize_keywords(stream, sentences, keywords),
         questions=flag_audience(questions, segments, times),
         emphasis=find_emphasis(sentences, emphasis_phrases, stream),
-        totals=compute_totals(segments, duration=duration),
+        totals=compute_totals(segments, duration=duration, language=language),
         speakers=times,
     )

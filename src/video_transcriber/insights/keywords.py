@@ -1,6 +1,7 @@
 """Keyword and phrase matching: case-insensitive, whole words, tolerant of what sits between words.
 
-`phrase_pattern("exam")` matches "Exam," and "EXAM" but not "examine";
+`phrase_pattern("exam")` matches "Exam," and "EXAM" but not "examine"; case and accents are
+folded (`languages.folding.loose_pattern`), so "prufung" matches "Prüfung" and "élève" "ELEVE";
 `phrase_pattern("machine learning")` also matches "machine, learning" and "machine\\nlearning",
 because a phrase is its words with any run of non-word characters between them. Apostrophes
 split words, so "don't" matches the typographic apostrophe too. Scripts written without spaces
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from video_transcriber.insights.model import KeywordMention, KeywordSummary
 from video_transcriber.insights.sentences import Sentence, sentence_at
 from video_transcriber.insights.stream import TextStream
+from video_transcriber.languages.folding import loose_pattern
 
 
 def _is_unspaced_script(character: str) -> bool:
@@ -29,7 +31,7 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     tokens = re.findall(r"\w+", unicodedata.normalize("NFC", phrase))
     if not tokens:
         return None
-    body = r"\W+".join(re.escape(token) for token in tokens)
+    body = r"\W+".join(loose_pattern(token) for token in tokens)
     if any(_is_unspaced_script(c) for c in phrase):
         return re.compile(body, re.IGNORECASE)
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)

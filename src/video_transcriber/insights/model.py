@@ -67,6 +67,9 @@ class Totals:
     speech_share: float
     words_per_minute: float
     """Words per minute of speech (silence excluded)."""
+    units: str = "words"
+    """What `words` and `words_per_minute` count: `characters` for languages written without
+    spaces (zh, ja, ...: `languages.scripts`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,7 @@ class Insights:
                 "speech_seconds": float(self.totals.speech_seconds),
                 "speech_share": float(self.totals.speech_share),
                 "words_per_minute": float(self.totals.words_per_minute),
+                "units": self.totals.units,
             },
             "speakers": [
                 {
@@ -173,6 +177,7 @@ class Insights:
                 speech_seconds=float(totals["speech_seconds"]),
                 speech_share=float(totals["speech_share"]),
                 words_per_minute=float(totals["words_per_minute"]),
+                units=str(totals.get("units", "words")),
             ),
             speakers=tuple(
                 SpeakerTime(

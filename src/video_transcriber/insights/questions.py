@@ -19,10 +19,12 @@ longer than `MAX_INFERRED_WORDS` are never inferred to be questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from video_transcriber.insights.model import Question
 from video_transcriber.insights.sentences import Sentence, count_words
+from video_transcriber.languages.questions import has_question_cues, opens_with_question_mark
+from video_transcriber.languages.questions import looks_like_question as looks_in
 
 MAX_INFERRED_WORDS = 25
 """Longer unmarked sentences are run-ons where opener rules misfire; they are left alone."""
@@ -57,19 +59,34 @@ _COPULAS = frozenset({"is", "was"})
 
 
 def find_questions(
-    sentences: Iterable[Sentence], *, infer_missing_marks: bool = True
+    sentences: Iterable[Sentence], *, infer_missing_marks: bool = True, language: str | None = None
 ) -> tuple[Question, ...]:
-    """Sentences that are questions, in order; see the module docstring for the inference."""
+    """Sentences that are questions, in order; see the module docstring for the inference.
+
+    Outside English a sentence ending in "?" (or the full-width one of Chinese and Japanese)
+    or opening with "¿" is marked, and the unmarked ones are inferred by `languages.questions`
+    where it has cues for `language`."""
+    infer = _inference(language) if infer_missing_marks else None
     questions = []
     for sentence in sentences:
         if count_words(sentence.text) == 0:
             continue
-        marked = _ends_with(sentence.text, "?")
-        if marked or (infer_missing_marks and looks_like_question(sentence.text)):
+        marked = _ends_with(sentence.text, "?") or _ends_with(sentence.text, "\uff1f")
+        marked = marked or opens_with_question_mark(sentence.text)
+        if marked or (infer is not None and infer(sentence.text)):
             questions.append(
                 Question(sentence.text, sentence.start, sentence.end, inferred=not marked)
             )
     return tuple(questions)
+
+
+def _inference(language: str | None) -> Callable[[str], bool] | None:
+    """The unmarked-question rule for `language`: English's, another language's, or none."""
+    if language in (None, "", "en"):
+        return looks_like_question
+    if has_question_cues(language):
+        return lambda text: looks_in(text, str(language))
+    return None
 
 
 def looks_like_question(text: str) -> bool:

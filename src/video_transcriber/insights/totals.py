@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from video_transcriber.domain import Segment
 from video_transcriber.insights.model import Totals
 from video_transcriber.insights.sentences import count_words
+from video_transcriber.languages.scripts import count_units, is_unspaced, unit_name
 
 
 def speech_seconds(segments: Sequence[Segment]) -> float:
@@ -26,9 +27,15 @@ def speech_seconds(segments: Sequence[Segment]) -> float:
     return total
 
 
-def compute_totals(segments: Sequence[Segment], *, duration: float) -> Totals:
-    """Word count, speech time and share, and words per minute of speech."""
-    words = sum(count_words(s.text) for s in segments)
+def compute_totals(
+    segments: Sequence[Segment], *, duration: float, language: str | None = None
+) -> Totals:
+    """Word count (characters for an unspaced language), speech time and share, and words
+    per minute of speech."""
+    if is_unspaced(language):
+        words = sum(count_units(s.text, language) for s in segments)
+    else:
+        words = sum(count_words(s.text) for s in segments)
     speech = speech_seconds(segments)
     share = min(1.0, speech / duration) if duration > 0 else 0.0
     pace = words / (speech / 60.0) if speech > 0 else 0.0
@@ -38,4 +45,5 @@ def compute_totals(segments: Sequence[Segment], *, duration: float) -> Totals:
         speech_seconds=speech,
         speech_share=share,
         words_per_minute=pace,
+        units=unit_name(language),
     )

@@ -58,7 +58,7 @@ class JobInsights:
         self.store = store
         self.keywords = KeywordStore(store.engine, settings.keywords)
         self.index = SearchIndex(store.engine)
-        self.emphasis_phrases = list(settings.emphasis_phrases)
+        self.settings = settings
         self._sessions = sessionmaker(store.engine, expire_on_commit=False)
         self._refresh_lock = threading.Lock()
         self._refreshing: set[str] = set()
@@ -91,7 +91,7 @@ class JobInsights:
         """
         try:
             job = self.store.get(job_id)
-            self.index.replace(job_id, transcript.segments)
+            self.index.replace(job_id, transcript.segments, transcript.language)
             self._compute(job, transcript)
         except JobNotFoundError:
             return  # deleted as it finished
@@ -115,7 +115,7 @@ class JobInsights:
         if job.status is not JobStatus.COMPLETED:
             return None
         keywords = self.keywords_for(job)
-        current = self._current(job.id, keywords)
+        current = self._current(job.id, keywords, job.language)
         if current is not None:
             return current
         transcript = transcript or self.store.transcript(job.id)
@@ -123,12 +123,14 @@ class JobInsights:
             return None
         return self._compute(job, transcript, keywords)
 
-    def _current(self, job_id: str, keywords: Sequence[str]) -> Insights | None:
+    def _current(
+        self, job_id: str, keywords: Sequence[str], language: str | None
+    ) -> Insights | None:
         """The stored insights, if computed with these keywords and emphasis phrases."""
         with self._sessions() as session:
             row = session.get(JobInsightsRow, job_id)
             data, stamp = (row.data, row.fingerprint) if row is not None else (None, None)
-        if data is None or stamp != fingerprint(keywords, self.emphasis_phrases):
+        if data is None or stamp != fingerprint(keywords, self._phrases(language)):
             return None
         try:
             return Insights.from_dict(data)
@@ -200,7 +202,7 @@ class JobInsights:
             if job.status is not JobStatus.COMPLETED:
                 return False
             keywords = self.keywords_for(job)
-            if self._current(job_id, keywords) is not None:
+            if self._current(job_id, keywords, job.language) is not None:
                 return False
             transcript = self.store.transcript(job_id)
         except JobNotFoundError:
@@ -210,17 +212,22 @@ class JobInsights:
         self._compute(job, transcript, keywords)
         return True
 
+    def _phrases(self, language: str | None) -> list[str]:
+        return self.settings.emphasis_phrases_for(language)
+
     def _compute(
         self, job: Job, transcript: Transcript, keywords: Sequence[str] | None = None
     ) -> Insights:
         keywords = self.keywords_for(job) if keywords is None else keywords
+        phrases = self._phrases(transcript.language)
         found = analyze(
             transcript.segments,
             keywords=keywords,
-            emphasis_phrases=self.emphasis_phrases,
+            emphasis_phrases=phrases,
             duration=transcript.duration,
+            language=transcript.language,
         )
-        self._save(job.id, found, fingerprint(keywords, self.emphasis_phrases))
+        self._save(job.id, found, fingerprint(keywords, phrases))
         return found
 
     def _save(self, job_id: str, found: Insights, stamp: str) -> None:

@@ -36,6 +36,9 @@ from video_transcriber.domain import (
     TranscribeOptions,
     Transcript,
 )
+from video_transcriber.languages.catalog import parse_language
+from video_transcriber.languages.detection import Detection
+from video_transcriber.languages.job_language import job_detection, unsure_chunks
 from video_transcriber.media.pcm import PcmAudio
 from video_transcriber.pipeline.chunk_executor import ChunkExecutor
 from video_transcriber.pipeline.chunk_task import ChunkTask
@@ -115,13 +118,14 @@ def transcribe_media(
         max_seconds=settings.tuning.max_chunk_seconds,
     )
     mark = time.monotonic()
+    run_id = job_id or f"{Path(work_dir).name}-{uuid.uuid4().hex[:8]}"
     results = _run_chunks(
         chunks,
         pcm,
         options,
         executor,
         done=done,
-        job_id=job_id or f"{Path(work_dir).name}-{uuid.uuid4().hex[:8]}",
+        job_id=run_id,
         report=report,
         on_chunk=on_chunk,
         on_chunk_start=on_chunk_start,
@@ -129,9 +133,13 @@ def transcribe_media(
         on_timing=on_timing,
         workers=plan.workers,
     )
+    given = parse_language(options.language) or parse_language(settings.model.language)
+    detected = None if given else job_detection(results, chunks)
+    if detected is not None:
+        results = _redo_unsure(results, chunks, detected, pcm, options, executor, settings, run_id)
     timings["transcribe"] = time.monotonic() - mark
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
-    fallback = options.language or settings.model.language or "en"
+    fallback = given or "en"
     segments = stitch(results, duration=duration)
     if speakers is not None:
         mark = time.monotonic()
@@ -141,15 +149,38 @@ def transcribe_media(
         timings["speakers"] = time.monotonic() - mark
     transcript = Transcript(
         segments=segments,
-        language=main_language(results, fallback),
+        language=detected.language if detected else main_language(results, fallback),
         duration=duration,
         model=options.model or settings.model.name,
         plan={**plan.to_dict(), "chunks": len(chunks)},
         timings=timings,
+        language_probability=round(detected.probability, 4) if detected else None,
+        task=options.task or settings.model.task,
     )
     timings["total"] = time.monotonic() - started
     report(Progress(Stage.DONE, 100.0, len(chunks), len(chunks), 0.0))
     return transcript
+
+
+def _redo_unsure(
+    results: list[ChunkResult],
+    chunks: list[Chunk],
+    job: Detection,
+    pcm: PcmAudio,
+    options: TranscribeOptions,
+    executor: ChunkExecutor,
+    settings: Settings,
+    job_id: str,
+) -> list[ChunkResult]:
+    """Chunks detected as another language without being sure of it, decoded again in the
+    job's language (`languages.job_language`); the others keep their own language."""
+    redo = set(unsure_chunks(results, job, settings.languages.switch_probability))
+    if not redo:
+        return results
+    again = replace(options, language=job.language)
+    tasks = [ChunkTask(job_id, c, pcm.path, again) for c in chunks if c.index in redo]
+    redone = {r.chunk_index: r for r in executor.run(job_id, tasks)}
+    return [redone.get(r.chunk_index, r) for r in results]
 
 
 def reusable(chunks: list[Chunk], done: Mapping[int, ChunkResult]) -> dict[int, ChunkResult]:

@@ -50,3 +50,5 @@ class SegmentSearchRow(Base):
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str | None] = mapped_column(Text, nullable=True)
+    """`text` case folded without accents (what PostgreSQL indexes, migration 0003)."""

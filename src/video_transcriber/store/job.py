@@ -60,6 +60,8 @@ class Job:
     error: str | None = None
     duration: float | None = None
     language: str | None = None
+    language_probability: float | None = None
+    """How sure language detection was (None when the language was given)."""
     started_at: datetime | None = None
     finished_at: datetime | None = None
 

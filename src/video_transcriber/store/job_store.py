@@ -221,7 +221,11 @@ class JobStore:
     def complete(self, job_id: str, transcript: Transcript, metrics: JobMetrics) -> Job:
         """Store the transcript and mark the job completed, in one transaction."""
         extra = _known_run_metrics(metrics)
-        extra.update(duration=transcript.duration, language=transcript.language or None)
+        extra.update(
+            duration=transcript.duration,
+            language=transcript.language or None,
+            language_probability=transcript.language_probability,
+        )
         with self._tx() as session:
             job = self._transition(session, job_id, JobStatus.COMPLETED, extra=extra)
             session.merge(TranscriptRow(job_id=job_id, data=transcript_to_dict(transcript)))

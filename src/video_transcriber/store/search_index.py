@@ -1,9 +1,12 @@
 """Full-text search over every transcript segment: one adapter, two dialects.
 
 `segment_search` (migration 0002) holds each completed job's segments. On SQLite an FTS5 table
-indexes it through triggers and hits are ranked by `bm25`; on PostgreSQL a generated `tsvector`
-column is matched with `websearch_to_tsquery` and ranked by `ts_rank`, with `ts_headline` making
-the snippet. Everything dialect-specific is in the two `_Backend` classes below.
+indexes it through triggers and hits are ranked by `bm25` (its tokenizer folds case and accents
+in every script, so "eleve" finds "élève"); on PostgreSQL a generated `tsvector` column, built
+with the text search configuration of the session's language (`config`, migration 0003: a
+German lecture is stemmed as German), is matched with `websearch_to_tsquery` in that same
+configuration row by row and ranked by `ts_rank`, with `ts_headline` making the snippet.
+Everything dialect-specific is in the two `_Backend` classes below.
 
 User input never reaches either query language as syntax: `search_terms` keeps only word
 characters, as single words or as phrases the user put in double quotes, and each becomes a
@@ -28,6 +31,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from video_transcriber.domain import JobStatus, Segment
 from video_transcriber.errors import ConfigurationError
+from video_transcriber.languages.folding import fold
+from video_transcriber.languages.search import postgres_config
 from video_transcriber.store.insight_tables import SegmentSearchRow
 
 MARK_OPEN = "\x02"
@@ -179,16 +184,18 @@ class _PostgresBackend:
     def _from(by_owner: bool) -> str:
         return (
             "FROM segment_search s JOIN jobs j ON j.id = s.job_id "
-            "CROSS JOIN websearch_to_tsquery('english', CAST(:q AS text)) AS query "
-            f"WHERE s.tsv @@ query AND {_visible(by_owner)}"
+            f"WHERE s.tsv @@ websearch_to_tsquery(s.config, CAST(:q AS text)) "
+            f"AND {_visible(by_owner)}"
         )
 
     def hits(self, *, by_owner: bool) -> TextClause:
         return text(
             'SELECT s.job_id, j.name, s.seg_index, s.start, s."end", '
-            "ts_headline('english', translate(s.text, '<>', CAST(:angles AS text)), query, "
-            "CAST(:options AS text)) AS snip, "
-            f"ts_rank(s.tsv, query) AS rank {self._from(by_owner)} "
+            "ts_headline(s.config, translate(s.text, '<>', CAST(:angles AS text)), "
+            "websearch_to_tsquery(s.config, CAST(:q AS text)) || "
+            "websearch_to_tsquery(s.config, CAST(:raw AS text)), CAST(:options AS text)) AS snip, "
+            "ts_rank(s.tsv, websearch_to_tsquery(s.config, CAST(:q AS text))) AS rank "
+            f"{self._from(by_owner)} "
             "ORDER BY rank DESC, j.created_at DESC, s.seg_index LIMIT :limit OFFSET :offset"
         )
 
@@ -200,7 +207,8 @@ class _PostgresBackend:
             f'StartSel="{MARK_OPEN}", StopSel="{MARK_CLOSE}", '
             f"MaxWords={SNIPPET_TOKENS}, MinWords={SNIPPET_TOKENS // 2}, ShortWord=2"
         )
-        return {"q": quoted_query(terms), "options": options, "angles": _ANGLES}
+        folded = quoted_query([fold(term) for term in terms])
+        return {"q": folded, "raw": quoted_query(terms), "options": options, "angles": _ANGLES}
 
     def score(self, raw: float) -> float:
         return float(raw)
@@ -225,16 +233,32 @@ class SearchIndex:
         self._dialect = engine.dialect.name
         self._backend = _backend_for(self._dialect)
 
-    def replace(self, job_id: str, segments: Sequence[Segment]) -> int:
-        """Index the job's segments in place of whatever was indexed for it; returns how many."""
+    def replace(self, job_id: str, segments: Sequence[Segment], language: str | None = None) -> int:
+        """Index the job's segments in place of whatever was indexed for it; returns how many.
+
+        On PostgreSQL they are stemmed in `language`'s configuration (`simple` for none)."""
         rows = [
-            SegmentSearchRow(job_id=job_id, seg_index=i, start=s.start, end=s.end, text=_indexed(s))
+            SegmentSearchRow(
+                job_id=job_id,
+                seg_index=i,
+                start=s.start,
+                end=s.end,
+                text=_indexed(s),
+                folded=fold(_indexed(s)),
+            )
             for i, s in enumerate(segments)
             if index_text(s.text)
         ]
         with self._sessions() as session, session.begin():
             self._remove(session, job_id)
             session.add_all(rows)
+            if self._dialect == "postgresql":
+                session.flush()
+                session.execute(
+                    text("UPDATE segment_search SET config = CAST(:config AS regconfig) "
+                         "WHERE job_id = :job"),
+                    {"config": postgres_config(language), "job": job_id},
+                )  # fmt: skip
         return len(rows)
 
     @staticmethod

@@ -53,6 +53,7 @@ class JobRow(Base):
     eta_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     duration: Mapped[float | None] = mapped_column(Float, nullable=True)
     language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    language_probability: Mapped[float | None] = mapped_column(Float, nullable=True)
     chunk_runs: Mapped[int] = mapped_column(Integer, default=0)
     wall_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     rtf: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -126,6 +127,7 @@ def job_from_row(row: JobRow) -> Job:
         error=row.error,
         duration=row.duration,
         language=row.language,
+        language_probability=row.language_probability,
         started_at=_aware(row.started_at),
         finished_at=_aware(row.finished_at),
     )
@@ -149,6 +151,8 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
         "model": transcript.model,
         "plan": _jsonable(transcript.plan),
         "timings": dict(transcript.timings),
+        "language_probability": transcript.language_probability,
+        "task": transcript.task,
     }
 
 
@@ -160,6 +164,8 @@ def transcript_from_dict(data: dict[str, Any]) -> Transcript:
         model=data.get("model", ""),
         plan=dict(data.get("plan", {})),
         timings=dict(data.get("timings", {})),
+        language_probability=data.get("language_probability"),
+        task=str(data.get("task", "transcribe")),
     )
 
 

@@ -51,6 +51,7 @@ from video_transcriber.formats import CONTENT_TYPES, render
 from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.intake import JobIntake, QueuedJob
 from video_transcriber.jobs.job_insights import JobInsights
+from video_transcriber.languages.options import check_language_options
 from video_transcriber.store.job import Job
 from video_transcriber.uploads.multipart import MAX_FIELD_BYTES, StreamingForm
 from video_transcriber.uploads.tus import too_large_message
@@ -76,7 +77,8 @@ _CREATE_BODY: dict[str, Any] = {
                             "description": "JobOptions as a JSON object.",
                         },
                         "model": {"type": "string"},
-                        "language": {"type": "string", "pattern": "^[a-z]{2,3}$"},
+                        "language": {"type": "string", "pattern": "^([a-z]{2,3}|auto)$"},
+                        "task": {"type": "string", "enum": ["transcribe", "translate"]},
                         "beam_size": {"type": "integer", "minimum": 1, "maximum": 16},
                         "word_timestamps": {"type": "boolean"},
                         "speakers": {"type": "string", "pattern": SPEAKERS_PATTERN},
@@ -285,6 +287,14 @@ def _checked(options: JobOptions, settings: Settings) -> Any:
             "enum",
             f"Unknown model {options.model!r}; use one of the names GET /api/config lists",
         )
+    model = settings.model
+    try:
+        check_language_options(
+            options.model or model.name, options.language or model.language, options.task
+        )
+    except ValueError as exc:
+        raise _invalid(("body", "options", "task" if options.task else "language"),
+                       "value_error", str(exc)) from None  # fmt: skip
     return options.to_domain()
 
 
@@ -332,7 +342,7 @@ def _form_options(fields: dict[str, str]) -> dict[str, Any]:
     """JobOptions from the form: `options` (a JSON object), then the single fields over it, as
     sent; numbers and booleans are JSON literals (`4`, `true`), validated as strictly as JSON."""
     data = _options_object(fields.get("options", ""))
-    for key in ("model", "language", "speakers"):
+    for key in ("model", "language", "task", "speakers"):
         if key in fields:
             data[key] = fields[key]
     for key in ("beam_size", "word_timestamps"):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -44,16 +43,19 @@ from video_transcriber.api.schemas import KNOWN_MODELS, SPEAKERS_PATTERN
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
 from video_transcriber.config import Settings
-from video_transcriber.domain import JobStatus, TranscribeOptions
+from video_transcriber.domain import JobStatus, Task, TranscribeOptions
 from video_transcriber.errors import (
     MediaError,
     UploadTooLargeError,
     VideoTranscriberError,
 )
 from video_transcriber.formats import render
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.events import EventBus
 from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.manager import JobManager
+from video_transcriber.languages.catalog import WHISPER_LANGUAGES
+from video_transcriber.languages.options import check_language_options
 from video_transcriber.store.job import Job
 from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.multipart import FILE_FIELD, FormResult, StreamingForm
@@ -66,7 +68,8 @@ RECHECK_SECONDS = 2.0
 """While waiting for the job: re-read it at least this often (a status event may be dropped)."""
 DISCONNECT_CHECK_SECONDS = 0.5
 """While waiting for the job: how often to check the client is still there."""
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}")
+LANGUAGE_CODES = sorted(WHISPER_LANGUAGES) + sorted(code.upper() for code in WHISPER_LANGUAGES)
+"""The form's `language`: a Whisper code, in lower or upper case (`de`, `DE`)."""
 _STARTED = int(time.time())
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -118,7 +121,7 @@ _FORM: dict[str, Any] = {
             "type": "array",
             "items": {"type": "string", "enum": sorted(GRANULARITIES)},
         },
-        "language": {"type": "string", "pattern": f"^{_LANGUAGE.pattern}$"},
+        "language": {"type": "string", "enum": LANGUAGE_CODES},
         "prompt": {"type": "string"},
         "temperature": {"type": "number", "minimum": 0, "maximum": 1},
         "speakers": {
@@ -170,19 +173,61 @@ async def create_transcription(
     manager: ManagerDep,
 ) -> Response:
     """Transcribe `file` like OpenAI's endpoint: json, text, srt, vtt or verbose_json."""
+    services = _Services(settings, layout, intake, store, bus, manager)
+    return await _answer(request, services, "transcribe")
+
+
+@router.post(
+    "/audio/translations",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _FORM}}}
+    },
+    responses=_TRANSCRIPTION,
+)
+async def create_translation(
+    request: Request,
+    settings: SettingsDep,
+    layout: LayoutDep,
+    intake: IntakeDep,
+    store: StoreDep,
+    bus: BusDep,
+    manager: ManagerDep,
+) -> Response:
+    """Translate the speech in `file` to English like OpenAI's endpoint (same formats; the
+    timestamps are the speech's; `verbose_json` names the spoken language). Needs a
+    multilingual model: `model=base`, or a service configured with one."""
+    services = _Services(settings, layout, intake, store, bus, manager)
+    return await _answer(request, services, "translate")
+
+
+@dataclass(frozen=True, slots=True)
+class _Services:
+    """What both endpoints hand to `_answer`."""
+
+    settings: Settings
+    layout: DataLayout
+    intake: JobIntake
+    store: JobStore
+    bus: EventBus
+    manager: JobManager
+
+
+async def _answer(request: Request, services: _Services, task: Task) -> Response:
+    """Either endpoint: receive the form, queue the job with `task`, wait, answer."""
+    got = services
     try:
         owner = _owner(request)
-        destination = layout.incoming / f"{uuid.uuid4().hex}.part"
+        destination = got.layout.incoming / f"{uuid.uuid4().hex}.part"
         try:
-            form = await _receive(request, settings, destination)
-            params = _params(form.lists, settings)
-            job = await _queue(intake, owner, destination, form.result, params.options)
+            form = await _receive(request, got.settings, destination)
+            params = _params(form.lists, got.settings, task)
+            job = await _queue(got.intake, owner, destination, form.result, params.options)
         finally:
             destination.unlink(missing_ok=True)
-        final = await _wait(request, job.id, owner, store, bus, manager)
+        final = await _wait(request, job.id, owner, got.store, got.bus, got.manager)
         if final is None:
             return Response(status_code=499)  # the client is gone; nobody reads this
-        return await _result(final, params, store)
+        return await _result(final, params, got.store)
     except OpenAIError as exc:
         return exc.response()
     except UploadTooLargeError as exc:
@@ -228,7 +273,7 @@ def _model(requested: str | None, settings: Settings) -> str | None:
     return requested
 
 
-def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
+def _params(lists: dict[str, list[str]], settings: Settings, task: Task) -> _Params:
     fmt = _response_format(_one(lists, "response_format"))
     granularities = _granularities(lists)
     _check_temperature(_one(lists, "temperature"))
@@ -239,7 +284,16 @@ def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,
         speakers=_speakers(lists),
+        task="translate" if task == "translate" else None,
     )
+    try:
+        check_language_options(
+            options.model or settings.model.name,
+            options.language or settings.model.language,
+            options.task,
+        )
+    except ValueError as exc:
+        raise OpenAIError(400, str(exc), param="model") from None
     segments = not granularities or "segment" in granularities
     return _Params(fmt, options, segments=segments, words=words)
 
@@ -286,7 +340,7 @@ def _granularities(lists: dict[str, list[str]]) -> set[str]:
 def _language(value: str | None) -> str | None:
     if value is None:
         return None
-    if not _LANGUAGE.fullmatch(value):
+    if value not in LANGUAGE_CODES:
         raise OpenAIError(400, "language must be an ISO-639-1 code such as 'en'.", param="language")
     return value.lower()
 

@@ -38,10 +38,20 @@ function showJob(current) {
   document.title = `${job.name} · video-transcriber`;
   const facts = [job.filename, bytes(job.size_bytes)];
   if (job.duration) facts.push(duration(job.duration));
-  if (job.language) facts.push(job.language);
+  if (job.language) facts.push(languageFact(job));
   facts.push(date(job.created_at));
   document.getElementById("session-meta").textContent = facts.join(" · ");
   showStatus(job.status, job.error, job.progress);
+}
+
+/** "de (detected, 97%)", "de", or "de → English" for a translation. */
+function languageFact(current) {
+  const parts = [current.language];
+  if (current.language_probability !== null && current.language_probability !== undefined) {
+    parts.push(`(detected, ${Math.round(current.language_probability * 100)}%)`);
+  }
+  if (current.options && current.options.task === "translate") parts.push("→ English");
+  return parts.join(" ");
 }
 
 function showStatus(status, error, progress) {

@@ -140,6 +140,8 @@ function jobOptions() {
   const model = document.getElementById("model").value;
   const beam = document.getElementById("beam-size").value;
   if (language) options.language = language;
+  const task = document.getElementById("task").value;
+  if (task) options.task = task;
   if (model && model !== config.default_model) options.model = model;
   if (beam) options.beam_size = Number(beam);
   if (document.getElementById("speakers").checked) options.speakers = "auto";
