@@ -285,7 +285,6 @@ class Settings(BaseSettings):
     live: LiveSettings = Field(default_factory=LiveSettings)
     speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
 
-
     languages: LanguageSettings = Field(default_factory=LanguageSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""

@@ -59,9 +59,7 @@ def analyze(
     """
     stream = TextStream(segments)
     sentences = split_sentences(stream, max_words=max_sentence_words)
-    questions = find_questions(
-        sentences, infer_missing_marks=infer_questions, language=language
-    )
+    questions = find_questions(sentences, infer_missing_marks=infer_questions, language=language)
     times = talk_times(segments)
     return Insights(
         keywords=summarize_keywords(stream, sentences, keywords),
