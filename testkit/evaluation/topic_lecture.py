@@ -5,7 +5,7 @@ recordings, each looped to a topic's length, one topic after another.
 about the others: the history of printing (LJSpeech, ~230 s), a Shakespeare sonnet (53 s), the
 opening of *Sense and Sensibility* (five LibriVox clips, 25 s) and a list of Harvard sentences
 (54 s, everyday objects). A topic's clips play in order and loop, whole, until the topic has
-lasted `topic_seconds`; pauses are seeded (0.4–1.8 s between clips, like `lecture`). The true
+lasted `topic_seconds`; pauses are seeded (0.4-1.8 s between clips, like `lecture`). The true
 topic changes are the starts of topics 2…n, so a segmenter can be scored against them.
 
 `reference_segments` turns the layout into a transcript without running speech recognition:

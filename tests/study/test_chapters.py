@@ -5,6 +5,8 @@ chapter length behave as TextTiling says."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -36,12 +38,12 @@ def test_chapters_tile_the_recording_and_carry_titles_and_short_summaries(
 ) -> None:
     chapters = four_topic_guide.chapters
     assert chapters[-1].end >= four_topics.placements[-1].end
-    for before, after in zip(chapters, chapters[1:], strict=False):
+    for before, after in itertools.pairwise(chapters):
         assert before.end == after.start
     for chapter in chapters:
         assert chapter.title and len(chapter.title) <= 60
         assert 1 <= len(chapter.summary) <= 3
-    printing = " ".join(chapters[0].summary + [chapters[0].title]).casefold()
+    printing = " ".join([*chapters[0].summary, chapters[0].title]).casefold()
     assert "print" in printing or "letter" in printing or "type" in printing
 
 
@@ -83,5 +85,5 @@ def test_no_chapter_is_shorter_than_the_minimum(
     assert all(span.first < span.stop for span in spans)
     starts = [sentences[span.first].start for span in spans[1:]]
     edges = [0.0, *starts, four_topics.duration]
-    assert min(b - a for a, b in zip(edges, edges[1:], strict=False)) >= 300.0
+    assert min(b - a for a, b in itertools.pairwise(edges)) >= 300.0
     assert all(min(abs(s - t) for t in four_topics.topic_starts) <= TOLERANCE for s in starts)

@@ -19,6 +19,7 @@ Pure: numpy in, sentence indices out.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -173,5 +174,5 @@ def _spans(cuts: Sequence[int], sentences: Sequence[Sentence]) -> list[ChapterSp
             start=sentences[first].start,
             end=sentences[stop - 1].end,
         )
-        for first, stop in zip(edges, edges[1:], strict=False)
+        for first, stop in itertools.pairwise(edges)
     ]

@@ -1,7 +1,7 @@
 """The study guide of one transcript: chapters, key sentences, key terms, and passage vectors.
 
 `build_guide` is the one entry point: sentences → passages → one embedding pass → chapters
-(segmented on the passage vectors), each titled with its key phrases and summarised by its 1–3
+(segmented on the passage vectors), each titled with its key phrases and summarised by its 1-3
 most central sentences; the lecture's key sentences and key terms. The passage vectors come
 back too, so the caller stores them for semantic search without embedding the text twice.
 Chapters tile the recording: the first starts at 0, each ends where the next starts, the last

@@ -1,6 +1,6 @@
 """Key phrases of a text: the only module that imports `yake` (unsupervised, no model, no download).
 
-YAKE scores each 1–3 word candidate from statistics of the text itself (position, frequency,
+YAKE scores each 1-3 word candidate from statistics of the text itself (position, frequency,
 spread, case), lower is better. Phrases are returned best first, without near-duplicates: one
 that is another's plural or is contained in a better one is dropped, so a title does not read
 "movable type, movable types".

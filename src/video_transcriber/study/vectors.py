@@ -2,7 +2,7 @@
 
 Blobs are the 384 float32 values little-endian (1,536 bytes): portable between machines and
 between SQLite and PostgreSQL `bytea`, and read back without copying. Vectors are unit length,
-so cosine is a dot product, and a query over N passages is one (N × 384) matrix-vector product:
+so cosine is a dot product, and a query over N passages is one (N x 384) matrix-vector product:
 1,000 lecture-hours (~150,000 passages, 230 MB) answer in tens of milliseconds on one core
 (`bench/study.py` measures it), so no approximate index is needed up to millions of passages.
 `VectorMatrix` keeps the rows with a parallel array of owner keys so that visibility (which
