@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,16 +78,21 @@ class TopicLecture:
 
 
 def layout(
-    topics: Sequence[str] = tuple(TOPICS), *, topic_seconds: float, seed: int = 0
+    topics: Sequence[str] = tuple(TOPICS),
+    *,
+    topic_seconds: float,
+    seed: int = 0,
+    catalogue: Mapping[str, Sequence[str]] = TOPICS,
 ) -> TopicLecture:
-    """Where every clip lands, from the manifest's durations (no audio is read)."""
+    """Where every clip lands, from the manifest's durations (no audio is read); `topics` are
+    names in `catalogue` (topic → clip names); `topic_seconds` 0 plays each topic's clips once."""
     rng = random.Random(seed)
     placed: list[Placed] = []
     clock = 0.0
     for topic in topics:
-        clips = [clip(name) for name in TOPICS[topic]]
+        clips = [clip(name) for name in catalogue[topic]]
         topic_start, index = clock, 0
-        while index == 0 or clock - topic_start < topic_seconds:
+        while index < len(clips) or clock - topic_start < topic_seconds:
             item = clips[index % len(clips)]
             clock += rng.uniform(*PAUSE_RANGE)
             placed.append(Placed(topic, item, clock, clock + item.duration))

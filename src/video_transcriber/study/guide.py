@@ -137,9 +137,14 @@ def _chapter(
 
 
 def title_from(phrases: Sequence[str]) -> str:
-    """The best one or two key phrases, capitalised: "Movable types, Gutenberg Bible"."""
+    """The best one or two key phrases, capitalised: "Movable types, Gutenberg Bible".
+
+    Phrases of several words come first (a single word YAKE ranks high is often just a
+    frequent one: "made", "world").
+    """
+    ordered = [p for p in phrases if " " in p] + [p for p in phrases if " " not in p]
     title = ""
-    for phrase in phrases[:2]:
+    for phrase in ordered[:2]:
         candidate = f"{title}, {phrase}" if title else phrase
         if len(candidate) > TITLE_CHARS and title:
             break

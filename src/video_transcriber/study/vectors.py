@@ -50,13 +50,22 @@ class Ranked:
 
 
 class VectorMatrix:
-    """Unit vectors with a group key per row (a job id), searched by brute force."""
+    """Unit vectors with a group key per row (a job id), searched by brute force.
+
+    Group keys are kept as integer codes, so the visibility mask is one `np.isin` over the
+    codes rather than a Python loop over every row.
+    """
 
     def __init__(self, vectors: np.ndarray, groups: Sequence[str]) -> None:
         if len(vectors) != len(groups):
             raise ValueError("one group key per vector")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, DIMENSION)
-        self.groups = np.asarray(groups, dtype=object)
+        self._codes: dict[str, int] = {}
+        self.groups = np.fromiter(
+            (self._codes.setdefault(group, len(self._codes)) for group in groups),
+            dtype=np.int32,
+            count=len(groups),
+        )
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -70,8 +79,8 @@ class VectorMatrix:
             return []
         scores = self.vectors @ np.asarray(query, dtype=np.float32).reshape(DIMENSION)
         if allowed is not None:
-            mask = np.fromiter((g in allowed for g in self.groups), bool, len(self.groups))
-            scores = np.where(mask, scores, -np.inf)
+            codes = [self._codes[group] for group in allowed if group in self._codes]
+            scores = np.where(np.isin(self.groups, codes), scores, -np.inf)
         limit = min(limit, len(scores))
         best = np.argpartition(-scores, limit - 1)[:limit]
         best = best[np.argsort(-scores[best], kind="stable")]
