@@ -38,15 +38,15 @@ from harness import (
     run_ours,
     save_results,
 )
-from video_transcriber.config import StudySettings
-from video_transcriber.domain import Segment
-from video_transcriber.evaluation.paraphrases import QUERIES, SESSIONS, moment_span, shared_words
-from video_transcriber.evaluation.topic_lecture import (
+from testkit.evaluation.paraphrases import QUERIES, SESSIONS, moment_span, shared_words
+from testkit.evaluation.topic_lecture import (
     TopicLecture,
     layout,
     reference_segments,
     write_lecture,
 )
+from video_transcriber.config import StudySettings
+from video_transcriber.domain import Segment
 from video_transcriber.insights.sentences import sentences_of
 from video_transcriber.study.embedding import load_embedder
 from video_transcriber.study.guide import build_guide

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from testkit.evaluation.corpus import Clip, clip
+from testkit.evaluation.lecture import PAUSE_RANGE, MediaWriter, clip_samples, spec_for
 from video_transcriber.domain import SAMPLE_RATE, Segment
-from video_transcriber.evaluation.corpus import Clip, clip
-from video_transcriber.evaluation.lecture import PAUSE_RANGE, MediaWriter, clip_samples, spec_for
 
 TOPICS: dict[str, tuple[str, ...]] = {
     "printing": (

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from testkit.evaluation.topic_lecture import TopicLecture, layout, reference_segments
 from video_transcriber.config import StudySettings
-from video_transcriber.evaluation.topic_lecture import TopicLecture, layout, reference_segments
 from video_transcriber.study.embedding import E5Embedder, load_embedder
 from video_transcriber.study.guide import StudyGuide, build_guide
 

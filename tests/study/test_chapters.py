@@ -10,8 +10,8 @@ import itertools
 import numpy as np
 import pytest
 
+from testkit.evaluation.topic_lecture import TopicLecture, layout, reference_segments
 from video_transcriber.config import StudySettings
-from video_transcriber.evaluation.topic_lecture import TopicLecture, layout, reference_segments
 from video_transcriber.insights.sentences import sentences_of
 from video_transcriber.study.chapters import depth_scores, segment
 from video_transcriber.study.embedding import E5Embedder

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from video_transcriber.evaluation.paraphrases import (
+from testkit.evaluation.paraphrases import (
     QUERIES,
     SESSIONS,
     Paraphrase,
     moment_span,
     shared_words,
 )
-from video_transcriber.evaluation.topic_lecture import layout, reference_segments
+from testkit.evaluation.topic_lecture import layout, reference_segments
 from video_transcriber.insights.sentences import Sentence, sentences_of
 from video_transcriber.study.embedding import E5Embedder
 from video_transcriber.study.passages import Passage, build_passages

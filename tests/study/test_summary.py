@@ -4,8 +4,8 @@ mention)."""
 
 from __future__ import annotations
 
+from testkit.evaluation.topic_lecture import TopicLecture
 from video_transcriber.domain import Segment
-from video_transcriber.evaluation.topic_lecture import TopicLecture
 from video_transcriber.insights.sentences import sentences_of
 from video_transcriber.study.guide import StudyGuide, title_from
 from video_transcriber.study.terms import key_terms
