@@ -165,7 +165,9 @@ def test_a_correction_shows_up_in_the_srt_download(
     assert "ask what you can do for your planet." in srt
     assert "for your country." not in srt
     # the search index follows the correction too
-    hits = httpx.get(f"{server.url}/api/search", params={"q": "planet"}).json()["hits"]
+    hits = httpx.get(f"{server.url}/api/search", params={"q": "planet", "mode": "keyword"}).json()[
+        "hits"
+    ]
     assert [hit["job_id"] for hit in hits] == [jfk.job_id]
 
 

@@ -8,7 +8,9 @@ Schema (version 1; fields are only ever added, never renamed or removed):
                    "avg_logprob": float, "no_speech_prob": float,
                    "words": [{"start", "end", "text", "probability"}]   # only when present
                   }],
-     "insights": {...} | null}                                          # Insights.to_dict()
+     "insights": {...} | null,                                          # Insights.to_dict()
+     "chapters": [{"start", "end", "title", "summary": [str], "key_phrases": [str]}]}
+                                                 # [] when the study tools made no guide
 
 Times are seconds rounded half-up to the millisecond (negative times become 0), as in SRT.
 """
@@ -67,6 +69,7 @@ def to_document(
         "text": transcript.text,
         "segments": [_segment_dict(i, s) for i, s in enumerate(transcript.segments)],
         "insights": insights.to_dict() if insights is not None else None,
+        "chapters": list(insights.study.get("chapters", ())) if insights and insights.study else [],
     }
 
 

@@ -73,6 +73,9 @@ class Insights:
     questions: tuple[Question, ...]
     emphasis: tuple[EmphasisCue, ...]
     totals: Totals
+    study: Mapping[str, Any] | None = None
+    """The study guide (`study.StudyGuide.to_dict`: chapters, key_sentences, key_terms) when
+    the study tools made one; attached by the job service, not computed by `analyze`."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (lists, not tuples)."""
@@ -105,6 +108,7 @@ class Insights:
                 "speech_share": float(self.totals.speech_share),
                 "words_per_minute": float(self.totals.words_per_minute),
             },
+            **({"study": dict(self.study)} if self.study is not None else {}),
         }
 
     @classmethod
@@ -145,6 +149,7 @@ class Insights:
                 speech_share=float(totals["speech_share"]),
                 words_per_minute=float(totals["words_per_minute"]),
             ),
+            study=dict(data["study"]) if isinstance(data.get("study"), Mapping) else None,
         )
 
 

