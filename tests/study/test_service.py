@@ -144,3 +144,13 @@ def test_a_correction_is_re_embedded_and_found_by_meaning(
     assert hits[0]["job_id"] == job
     assert "platypus" in hits[0]["snippet"]
     assert hits[0]["start"] <= last["start"] <= hits[0]["end"]
+
+
+def test_the_html_page_has_a_chapter_bar_and_the_study_lists(
+    service: TestClient, jobs: dict[str, str]
+) -> None:
+    page = _get(service, f"/api/jobs/{jobs['lecture']}/transcript", ALICE, format="html").text
+    bar = page[page.index('<nav class="chapters"') : page.index("</nav>")]
+    assert bar.count("data-start=") == 4 and 'data-start="0.000"' in bar
+    for heading in ("Chapters (4)", "Key sentences (", "Key terms ("):
+        assert f"<h2>{heading}" in page
