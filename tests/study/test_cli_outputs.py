@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.formats.validators import validate_vtt
 from testkit.evaluation.topic_lecture import layout, reference_segments
+from tests.formats.validators import validate_vtt
 from video_transcriber.cli_support import write_outputs
 from video_transcriber.config import Settings
 from video_transcriber.domain import Transcript
