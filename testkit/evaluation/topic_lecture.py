@@ -138,6 +138,6 @@ def reference_segments(lecture: TopicLecture) -> list[Segment]:
 
 def _as_written(piece: str) -> str:
     # Some references are lower case without marks; write them as ASR output reads.
-    piece = piece.strip()
+    piece = piece.strip().rstrip(",")
     piece = piece[:1].upper() + piece[1:]
     return piece if piece[-1:] in ".!?;:\"'\u201d\u2019)" else piece + "."

@@ -43,6 +43,9 @@ GUIDE_VERSION = 1
 SNIPPET_WORDS = 40
 POOL = 100
 """Hits taken from each search before fusing."""
+NEAR_BEST = 0.1
+"""Semantic hits more than this cosine below the best are dropped: E5 scores every passage
+0.7-0.8 against almost any query, so without a cut every passage would be a 'hit'."""
 
 Mode = Literal["keyword", "semantic", "hybrid"]
 
@@ -157,6 +160,7 @@ class JobStudy:
             return []
         allowed = self._visible_jobs(owner)
         ranked = cache.matrix.top(self.embedder.query(query), limit=limit, allowed=allowed)
+        ranked = [r for r in ranked if r.score >= ranked[0].score - NEAR_BEST] if ranked else []
         names = self._names({cache.rows[r.row].job_id for r in ranked})
         return [_hit(cache.rows[r.row], names, r.score) for r in ranked]
 
