@@ -169,6 +169,7 @@ def speed_part() -> dict[str, Any]:
     info = lecture(60)
     config = bench_config()
     measured, document = run_ours(info.path, config)
+    (STUDY_DIR / "lecture-60min.json").write_text(json.dumps(document))  # for re-profiling
     segments = segments_of(document)
     embedder = load_embedder(StudySettings().threads)
     cpu_before, started = os.times(), time.monotonic()
@@ -223,11 +224,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--fresh", action="store_true", help="transcribe the cached lectures again")
     parser.add_argument("--skip-speed", action="store_true", help="leave out the 60-minute run")
+    parser.add_argument("--only-speed", action="store_true", help="the 60-minute run alone")
     args = parser.parse_args()
     print(cpu_summary(), "| load", os.getloadavg(), flush=True)
     results: dict[str, Any] = {"cpu": cpu_summary(), "load_before": os.getloadavg()}
-    results["chapters"] = chapters_part(args.fresh)
-    results["search"] = search_part(args.fresh)
+    if not args.only_speed:
+        results["chapters"] = chapters_part(args.fresh)
+        results["search"] = search_part(args.fresh)
     per_hour = 130.0
     if not args.skip_speed:
         results["speed"] = speed_part()

@@ -15,7 +15,7 @@ from video_transcriber.pipeline.runner import RunRequest
 FOUR_TOPICS = 3
 """Seconds of WAV that stand for the four-topic lecture; others below are the sessions."""
 LECTURES: dict[int, TopicLecture] = {
-    FOUR_TOPICS: layout(topic_seconds=240.0, seed=5),
+    FOUR_TOPICS: layout(topic_seconds=150.0, seed=5),
     4: layout(("printing",), topic_seconds=0.0, seed=1, catalogue=SESSIONS),
     5: layout(("objects",), topic_seconds=0.0, seed=1, catalogue=SESSIONS),
 }

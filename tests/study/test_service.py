@@ -14,9 +14,11 @@ import pytest
 import webvtt
 from fastapi.testclient import TestClient
 
+from tests.conftest import _database_params
 from tests.formats.validators import validate_vtt
 from tests.insights.conftest import run_job
 from tests.media_files import write_wav
+from tests.scaleout import empty_tables
 from tests.study.service import FOUR_TOPICS, LECTURES, StudyRunner
 from video_transcriber.api.app import create_app
 from video_transcriber.config import ServiceSettings, Settings
@@ -25,11 +27,19 @@ ALICE = {"Authorization": "Bearer alice-key"}
 BOB = {"Authorization": "Bearer bob-key"}
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+@pytest.fixture(scope="module", params=_database_params())
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The service on SQLite and (with VT_TEST_POSTGRES_URL, as on CI) on PostgreSQL."""
+    url = None
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_url")
+        empty_tables(url)
     root = tmp_path_factory.mktemp("study-service")
     settings = Settings(
-        service=ServiceSettings(data_dir=root / "data", api_keys=["alice-key", "bob-key"])
+        service=ServiceSettings(data_dir=root / "data", api_keys=["alice-key", "bob-key"]),
+        database_url=url,
     )
     with TestClient(create_app(settings, runner=StudyRunner())) as client:
         yield client
