@@ -7,7 +7,8 @@ dependency is numpy. E5 is asymmetric: documents are embedded as `passage: …` 
 Threads: the engine runs on its own bundled OpenMP runtime, which reads `OMP_NUM_THREADS` (and
 `OMP_WAIT_POLICY`) once, when the library is loaded. They are set (`StudySettings.threads`,
 passive waiting) only for that moment and put back, so CTranslate2 and numpy in the same
-process keep their own thread settings. One model per process (loading takes milliseconds, but the thread count is fixed by the first load).
+process keep their own thread settings. One model per process (loading takes milliseconds,
+but the thread count is fixed by the first load).
 """
 
 from __future__ import annotations
