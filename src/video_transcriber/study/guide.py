@@ -1,11 +1,13 @@
 """The study guide of one transcript: chapters, key sentences, key terms, and passage vectors.
 
 `build_guide` is the one entry point: sentences → passages → one embedding pass → chapters
-(segmented on the passage vectors), each titled with its key phrases and summarised by its 1-3
-most central sentences; the lecture's key sentences and key terms. The passage vectors come
-back too, so the caller stores them for semantic search without embedding the text twice.
-Chapters tile the recording: the first starts at 0, each ends where the next starts, the last
-ends with the recording, as a chapters track and a `0:00 Title` list expect.
+(segmented on the passage vectors), each titled with the lecture's key phrases said mostly in
+it and summarised by its 1-3 most central sentences; the lecture's key sentences and key terms.
+YAKE runs once over the whole transcript (it is a third of a guide's CPU time, so it is not
+repeated per chapter). The passage vectors come back too, so the caller stores them for
+semantic search without embedding the text twice. Chapters tile the recording: the first
+starts at 0, each ends where the next starts, the last ends with the recording, as a chapters
+track and a `0:00 Title` list expect.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 
 from video_transcriber.config import StudySettings
 from video_transcriber.domain import Segment
+from video_transcriber.insights.keywords import phrase_pattern
 from video_transcriber.insights.sentences import Sentence, sentences_of
 from video_transcriber.study import chapters as segmentation
 from video_transcriber.study.embedding import DIMENSION, Embedder
@@ -28,6 +31,8 @@ from video_transcriber.study.terms import KeyTerm, key_terms
 
 TITLE_CHARS = 60
 """Titles are cut to whole phrases within this many characters."""
+PHRASE_POOL = 200
+"""Key phrases taken from the whole transcript, for chapter titles and key terms."""
 SUMMARY_SECONDS_PER_SENTENCE = 120.0
 """A chapter gets one summary sentence per this much time, at least 1 and at most 3."""
 
@@ -93,8 +98,9 @@ def build_guide(
     )
     scores = lexrank(lexical)
     end = max(duration, sentences[-1].end)
+    pool = key_phrases(" ".join(texts), top=PHRASE_POOL, language=language)
     chapters = [
-        _chapter(span, index, spans, sentences, lexical, end, language)
+        _chapter(span, index, spans, sentences, lexical, end, pool, language)
         for index, span in enumerate(spans)
     ]
     chosen = pick(
@@ -108,7 +114,7 @@ def build_guide(
         KeySentence(sentences[i].start, sentences[i].end, texts[i], _chapter_of(i, spans))
         for i in chosen
     ]
-    terms = key_terms(sentences, count=settings.key_terms, language=language)
+    terms = key_terms(sentences, count=settings.key_terms, language=language, candidates=pool)
     return StudyGuide(chapters, key, terms, passages, vectors)
 
 
@@ -119,10 +125,13 @@ def _chapter(
     sentences: Sequence[Sentence],
     lexical: np.ndarray,
     end: float,
+    pool: Sequence[str],
     language: str,
 ) -> Chapter:
     texts = [sentence.text for sentence in sentences[span.first : span.stop]]
-    phrases = key_phrases(" ".join(texts), top=5, language=language)
+    phrases = chapter_phrases(pool, texts, [s.text for s in sentences], top=10)
+    if sum(" " in phrase for phrase in phrases) < 2:  # the lecture's phrases miss this chapter
+        phrases = key_phrases(" ".join(texts), top=10, language=language)
     local = lexical[span.first : span.stop]
     length = span.end - span.start
     count = int(min(3, max(1, round(length / SUMMARY_SECONDS_PER_SENTENCE))))
@@ -132,8 +141,27 @@ def _chapter(
         end=spans[index + 1].start if index + 1 < len(spans) else end,
         title=title_from(phrases) or _first_words(texts[0]),
         summary=summary,
-        key_phrases=phrases,
+        key_phrases=phrases[:5],
     )
+
+
+def chapter_phrases(
+    pool: Sequence[str], chapter: Sequence[str], everything: Sequence[str], *, top: int = 5
+) -> list[str]:
+    """The lecture's key phrases (best first) said mostly in this chapter: at least half of
+    their mentions fall in it. One YAKE pass over the whole transcript serves every chapter."""
+    inside, overall = " ".join(chapter), " ".join(everything)
+    chosen = []
+    for phrase in pool:
+        pattern = phrase_pattern(phrase)
+        if pattern is None:
+            continue
+        here = len(pattern.findall(inside))
+        if here and here * 2 >= len(pattern.findall(overall)):
+            chosen.append(phrase)
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def title_from(phrases: Sequence[str]) -> str:

@@ -41,10 +41,18 @@ class KeyTerm:
     how: Literal["definition", "first mention"]
 
 
-def key_terms(sentences: Sequence[Sentence], *, count: int, language: str = "en") -> list[KeyTerm]:
-    """Up to `count` key terms, most characteristic first."""
-    text = " ".join(sentence.text for sentence in sentences)
-    candidates = key_phrases(text, top=count * 3, language=language)
+def key_terms(
+    sentences: Sequence[Sentence],
+    *,
+    count: int,
+    language: str = "en",
+    candidates: Sequence[str] | None = None,
+) -> list[KeyTerm]:
+    """Up to `count` key terms, most characteristic first; `candidates`: the transcript's key
+    phrases, best first, when the caller has them already (YAKE is the costly part)."""
+    if candidates is None:
+        text = " ".join(sentence.text for sentence in sentences)
+        candidates = key_phrases(text, top=count * 3, language=language)
     found = [term for term in (_locate(phrase, sentences) for phrase in candidates) if term]
     repeated = [term for term in found if term.mentions > 1]
     chosen = repeated if len(repeated) >= min(count, 3) else found
