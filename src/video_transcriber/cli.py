@@ -37,7 +37,7 @@ from video_transcriber.errors import ModelError, VideoTranscriberError, WorkerCr
 app = typer.Typer(help="Turn lecture videos into timestamped transcripts.", no_args_is_help=True)
 
 DEFAULT_FORMATS = "txt,srt"
-FORMATS_HELP = "Comma-separated: txt,srt,vtt,json,tsv,md,html,chapters (adds the study guide)."
+FORMATS_HELP = "Comma-separated: txt,srt,vtt,json,tsv,md,html,chapters."
 """Help for `--formats` (`transcribe` and `upload`); a test keeps it in step with `formats`."""
 EXIT_FAILED_FILES = 1
 """`transcribe` exits with this when any input could not be transcribed."""

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import webvtt
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from tests.conftest import _database_params
 from tests.formats.validators import validate_vtt
@@ -37,8 +38,9 @@ def service(
         url = request.getfixturevalue("postgres_url")
         empty_tables(url)
     root = tmp_path_factory.mktemp("study-service")
+    keys = [SecretStr("alice-key"), SecretStr("bob-key")]
     settings = Settings(
-        service=ServiceSettings(data_dir=root / "data", api_keys=["alice-key", "bob-key"]),
+        service=ServiceSettings(data_dir=root / "data", api_keys=keys),
         database_url=url,
     )
     with TestClient(create_app(settings, runner=StudyRunner())) as client:
@@ -79,7 +81,7 @@ def test_the_chapters_track_validates_and_follows_the_topics(
     truth = LECTURES[FOUR_TOPICS].topic_starts
     assert all(abs(cue[0] / 1000 - t) <= 15 for cue, t in zip(cues[1:], truth, strict=True))
     parsed = webvtt.from_string(response.text)
-    assert [c.text for c in parsed] == [cue[2] for cue in cues]
+    assert [c.text for c in parsed.captions] == [cue[2] for cue in cues]
 
 
 def test_chapters_and_the_study_guide_are_in_json_md_and_the_insights_api(
