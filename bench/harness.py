@@ -24,6 +24,7 @@ from typing import Any
 
 import psutil
 
+from records import append_record
 from testkit.evaluation.corpus import english_utterances
 from testkit.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.config import Settings
@@ -74,12 +75,14 @@ def placed_clips(info: LectureInfo) -> list[str]:
 
 
 def save_results(kind: str, results: dict[str, Any]) -> Path:
-    """Write `results` to bench/out/<kind>-<timestamp>.json (and <kind>-latest.json)."""
+    """Write `results` to bench/out/<kind>-<timestamp>.json (and <kind>-latest.json), and append
+    the run's history record (commit, machine, every figure) to bench/out/<kind>.jsonl."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=2) + "\n"
     out = OUT_DIR / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(text)
     (OUT_DIR / f"{kind}-latest.json").write_text(text)
+    append_record(kind, results, OUT_DIR)
     return out
 
 

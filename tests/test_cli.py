@@ -107,3 +107,22 @@ def test_formats_help_lists_every_format() -> None:
         result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
         assert result.exit_code == 0
         assert "txt,srt,vtt,json,tsv,md,html" in result.output, command
+
+
+def test_tune_calibrate_measures_stores_and_plans_from_it(tmp_path: Path) -> None:
+    quick = {
+        "VT_CALIBRATION__MIN_CHUNKS": "1",
+        "VT_CALIBRATION__CHUNKS_PER_WORKER": "1",
+        "VT_CALIBRATION__REPEATS": "1",
+        "VT_CALIBRATION__BATCH_SIZES": "[4]",
+    }
+    data = tmp_path / "data"
+    args = ["tune", "--calibrate", "--json", "--data-dir", str(data)]
+    result = runner.invoke(app, args, env=quick)
+    assert result.exit_code == 0, result.output
+    reasons = json.loads(result.stdout)["plan"]["reasons"]
+    assert any(r.startswith("Measured on this machine (tiny.en") for r in reasons)
+    assert (data / "jobs.sqlite3").is_file()
+    # a later plain `tune` finds the stored calibration
+    again = runner.invoke(app, ["tune", "--json", "--data-dir", str(data)])
+    assert json.loads(again.stdout)["plan"]["reasons"] == reasons

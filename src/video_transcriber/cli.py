@@ -27,6 +27,7 @@ from video_transcriber.cli_support import (
     progress_bar,
     progress_hook,
     report_failures,
+    run_tune_calibration,
     tune_report,
     write_outputs,
 )
@@ -71,6 +72,10 @@ def transcribe(
         str | None,
         typer.Option(help='Comma-separated keywords for json/md/html insights: "entropy,exam".'),
     ] = None,
+    speakers: Annotated[
+        str | None,
+        typer.Option(help="Who spoke when: auto (find the number), N (1-20) or off."),
+    ] = None,
 ) -> None:
     """Transcribe each INPUT to OUTPUT_DIR/<name>.<format>, with one warm model for all files."""
     from pydantic import ValidationError
@@ -84,23 +89,39 @@ def transcribe(
         settings = apply_overrides(Settings(), overrides)
     except ValidationError as exc:
         raise typer.BadParameter(_first_error(exc)) from exc
+    from video_transcriber.speakers.assign import parse_request
+
+    try:
+        parse_request(speakers)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--speakers") from exc
+    options = TranscribeOptions(speakers=speakers)
     if keywords is not None:  # replaces VT_KEYWORDS for this run
         listed = [keyword.strip() for keyword in keywords.split(",") if keyword.strip()]
         settings = settings.model_copy(update={"keywords": listed})
-    failures = _transcribe_all(inputs, output_dir, fmts, settings, console)
+    failures = _transcribe_all(inputs, output_dir, fmts, settings, console, options)
     if failures:
         report_failures(failures, console)
         raise typer.Exit(EXIT_FAILED_FILES)
 
 
 def _transcribe_all(
-    inputs: list[Path], out_dir: Path, formats: list[str], settings: Settings, console: Console
+    inputs: list[Path],
+    out_dir: Path,
+    formats: list[str],
+    settings: Settings,
+    console: Console,
+    options: TranscribeOptions,
 ) -> list[tuple[Path, str]]:
+    from video_transcriber.calibration.command import stored_measurements
     from video_transcriber.executors.local_pool import WarmPool
     from video_transcriber.tuning.facts import read_system_facts
     from video_transcriber.tuning.plan import plan
 
-    pool_plan = plan(read_system_facts(), None, settings.tuning, settings.model)
+    measured = stored_measurements(settings)  # this machine's calibration, if it has one
+    pool_plan = plan(
+        read_system_facts(), None, settings.tuning, settings.model, measurements=measured
+    )
     console.print(
         f"Using {pool_plan.workers} worker(s) x {pool_plan.threads_per_worker} thread(s), "
         f"model {settings.model.name}."
@@ -109,7 +130,7 @@ def _transcribe_all(
     with WarmPool(settings, pool_plan) as pool, progress_bar(console) as bar:
         for index, path in enumerate(inputs):
             try:
-                written = _transcribe_one(path, out_dir, formats, settings, pool, bar)
+                written = _transcribe_one(path, out_dir, formats, settings, pool, bar, options)
             except (ModelError, WorkerCrashedError) as exc:  # every later file would fail too
                 failures.append((path, str(exc)))
                 failures += [(rest, "not transcribed: see above") for rest in inputs[index + 1 :]]
@@ -125,7 +146,13 @@ def _transcribe_all(
 
 
 def _transcribe_one(
-    path: Path, out_dir: Path, formats: list[str], settings: Settings, pool: Any, bar: Progress
+    path: Path,
+    out_dir: Path,
+    formats: list[str],
+    settings: Settings,
+    pool: Any,
+    bar: Progress,
+    options: TranscribeOptions,
 ) -> list[Path]:
     from video_transcriber.pipeline.transcription import transcribe_media
 
@@ -135,7 +162,7 @@ def _transcribe_one(
             transcript = transcribe_media(
                 path,
                 settings=settings,
-                options=TranscribeOptions(),
+                options=options,
                 executor=pool,
                 work_dir=Path(work_dir),
                 on_progress=progress_hook(bar, task),
@@ -151,11 +178,34 @@ def tune(
     media: Annotated[
         Path | None, typer.Option(help="Plan chunking for this media file's length.")
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(
+            "--calibrate",
+            help="First measure this machine with the real model (about a minute) and keep "
+            "the figures in the job store; the plan then uses them.",
+        ),
+    ] = False,
+    models: Annotated[
+        list[str] | None,
+        typer.Option("--model", help="Model to calibrate (repeatable; default: the configured)."),
+    ] = None,
+    all_models: Annotated[
+        bool, typer.Option("--all-models", help="Calibrate every model installed here.")
+    ] = False,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the job store is (default ./data).")
+    ] = None,
 ) -> None:
     """Show what this machine offers, the execution plan, why, and settings worth changing."""
     from video_transcriber.media.probe import probe
 
     settings = Settings()
+    if data_dir is not None:
+        service = settings.service.model_copy(update={"data_dir": data_dir})
+        settings = settings.model_copy(update={"service": service})
+    if calibrate:
+        run_tune_calibration(settings, models, all_models, Console(stderr=as_json))
     media_seconds = None
     if media is not None:
         try:
@@ -272,3 +322,49 @@ def upload(
         raise typer.Exit(130) from None
     if failures:
         raise typer.Exit(EXIT_FAILED_FILES)
+
+
+@app.command()
+def live(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Audio or video file to stream, or '-' for raw 16 kHz mono int16 LE PCM on stdin."
+        ),
+    ] = "-",
+    server: Annotated[
+        str, typer.Option(envvar="VT_SERVER", help="The service's address.")
+    ] = "http://127.0.0.1:8000",
+    api_key: Annotated[
+        str | None, typer.Option(envvar="VT_API_KEY", help="API key, if the server needs one.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language code, e.g. en.")] = None,
+    model: Annotated[str | None, typer.Option(help="Model (default: the server's).")] = None,
+    name: Annotated[str | None, typer.Option(help="Name of the session made after.")] = None,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Send a file as fast as it goes, not in real time.")
+    ] = False,
+) -> None:
+    """Stream SOURCE to a running service and print live captions as they come."""
+    import sys
+
+    from video_transcriber.client.live import LiveOptions, file_frames, run_live, stdin_frames
+    from video_transcriber.client.service import ClientError
+
+    console = Console(stderr=True)
+    # stdin PCM comes at its source's pace (a microphone pipe): only a file is paced here
+    options = LiveOptions(server, api_key, language, model, name, fast or source == "-")
+    if source != "-" and not Path(source).is_file():
+        console.print(f"[red]{source} does not exist; give an audio or video file, or '-'.[/]")
+        raise typer.Exit(2)
+    frames = stdin_frames() if source == "-" else file_frames(Path(source))
+    try:
+        job_id = run_live(frames, options, sys.stdout)
+    except (ClientError, VideoTranscriberError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(EXIT_FAILED_FILES) from exc
+    except KeyboardInterrupt:
+        console.print("Interrupted; the stream was dropped.")
+        raise typer.Exit(130) from None
+    if job_id:
+        console.print(f"Session: {server.rstrip('/')}/sessions/{job_id}")

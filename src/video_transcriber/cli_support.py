@@ -200,13 +200,17 @@ def report_failures(failures: list[tuple[Path, str]], console: Console) -> None:
 
 def tune_report(settings: Settings, media_seconds: float | None) -> dict[str, Any]:
     """System facts, the plan with its reasons, and recommendations, as plain JSON-able data."""
+    from video_transcriber.calibration.command import stored_measurements
     from video_transcriber.tuning.facts import read_system_facts
     from video_transcriber.tuning.plan import MediaFacts, plan, recommendations
 
     facts = read_system_facts()
     media = MediaFacts(media_seconds) if media_seconds is not None else None
-    execution = plan(facts, media, settings.tuning, settings.model)
-    advice = recommendations(facts, execution, settings.tuning, settings.model)
+    measured = stored_measurements(settings)
+    execution = plan(facts, media, settings.tuning, settings.model, measurements=measured)
+    advice = recommendations(
+        facts, execution, settings.tuning, settings.model, measurements=measured
+    )
     return {
         "system": _as_dict(facts),
         "model": {"name": settings.model.name, "compute_type": settings.model.compute_type},
@@ -214,6 +218,25 @@ def tune_report(settings: Settings, media_seconds: float | None) -> dict[str, An
         "plan": execution.to_dict(),
         "recommendations": [{**_as_dict(item), "env_var": item.env_var} for item in advice],
     }
+
+
+def run_tune_calibration(
+    settings: Settings, models: list[str] | None, all_models: bool, console: Console
+) -> None:
+    """`tune --calibrate`: measure, store, print; a model that cannot load is a clear error."""
+    import typer
+
+    from video_transcriber.calibration.command import print_calibration, run_calibration
+    from video_transcriber.engine.model import installed_models
+    from video_transcriber.errors import VideoTranscriberError
+
+    names = installed_models(settings.model.download_root) if all_models else models
+    try:
+        results = run_calibration(settings, names, console)
+    except VideoTranscriberError as exc:
+        console.print(f"[red]Calibration failed: {exc}[/]")
+        raise typer.Exit(1) from exc
+    print_calibration(results, console)
 
 
 def _as_dict(item: Any) -> dict[str, Any]:

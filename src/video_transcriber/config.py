@@ -93,6 +93,31 @@ class TuningSettings(BaseModel):
         return self
 
 
+class CalibrationSettings(BaseModel):
+    """Measuring this machine (`video-transcriber tune --calibrate`) and learning from jobs."""
+
+    chunks_per_worker: int = Field(default=2, ge=1, le=16)
+    """Copies of the 38 s sample each worker of the widest shape transcribes: enough that every
+    worker stays busy for a while, few enough that calibration takes about a minute."""
+    min_chunks: int = Field(default=4, ge=1, le=256)
+    """Copies of the sample at least, whatever the shapes (152 s of media)."""
+    batch_sizes: list[int] = Field(default_factory=lambda: [4, 1, 8], min_length=1)
+    """The first is measured with every workers x threads shape; the others only with the
+    fastest of them (batch size matters less than the split of CPUs, and time is short)."""
+    repeats: int = Field(default=2, ge=1, le=10)
+    """Runs of the sample per warm pool; the fastest counts. Other load only ever slows a run
+    down, so the best of two is nearer the machine's real speed than either alone."""
+    budget_seconds: float = Field(default=90.0, gt=0.0)
+    """Time a model's calibration aims to stay within: repeats and extra batch sizes are
+    skipped once much of it is spent (each workers x threads shape is always measured once)."""
+    max_threads_per_worker: int = Field(default=8, ge=1, le=64)
+    """Threads per worker tried at most (CTranslate2 gains little beyond 8)."""
+    history_chunks: int = Field(default=24, ge=1, le=1000)
+    """Recent chunk timings of this machine and model the ETA and drift check look at."""
+    drift_fraction: float = Field(default=0.25, gt=0.0, lt=1.0)
+    """Recent jobs this much slower (or faster) than the calibration are worth a warning."""
+
+
 class ServiceSettings(BaseModel):
     """The HTTP service: where it listens, what it stores, what it accepts."""
 
@@ -158,6 +183,81 @@ class StudySettings(BaseModel):
     """Key terms listed, each with where it is first explained."""
 
 
+class LiveSettings(BaseModel):
+    """Live captions (`GET /api/live`, `video-transcriber live`): the streaming engine's policy."""
+
+    enabled: bool = True
+    """Accept live streams; False answers every `/api/live` connection with an error frame."""
+    preload: bool = False
+    """Load the live decoders while the service starts (it answers /healthz once they are
+    warm), so the first stream's captions come at once; else they load with the first stream
+    (a few seconds without captions)."""
+    max_streams: int = Field(default=4, ge=1, le=64)
+    """Streams captioned at once; one more is refused with an error frame."""
+    workers: int = Field(default=1, ge=1, le=16)
+    """Decode threads, each with its own warm copy of the model, shared by all streams."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """CTranslate2 threads of each live decoder."""
+    beam_size: int = Field(default=1, ge=1, le=16)
+    """Beam width of the re-decodes behind partials and agreement commits (greedy is fastest;
+    local agreement smooths its mistakes)."""
+    final_beam_size: int = Field(default=5, ge=1, le=16)
+    """Beam width of the decode that closes an utterance (VAD end or stop)."""
+    min_step_seconds: float = Field(default=0.5, ge=0.1, le=10.0)
+    """New audio a stream needs before it is decoded again: the fastest partial cadence."""
+    vad_threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    """Speech probability that opens an utterance (below `vad.threshold`: a stream cannot look
+    ahead, and a dropped utterance is lost to the captions, while the closing decode's silence
+    check rejects what is not speech)."""
+    min_speech_ms: int = Field(default=100, ge=0, le=2000)
+    """Utterances shorter than this are dropped as clicks without decoding."""
+    end_silence_ms: int = Field(default=400, ge=100, le=5000)
+    """Silence after speech that closes an utterance and makes everything in it final."""
+    pre_roll_seconds: float = Field(default=0.6, ge=0.0, le=1.0)
+    """Audio kept before detected speech so its first word is whole (at most 1 s: Whisper's
+    first timestamp must fall inside the first second)."""
+    context_seconds: float = Field(default=8.0, ge=0.0, le=15.0)
+    """Committed speech kept before the next utterance (across pauses up to 1.5 s) and decoded
+    again with it as context; 0 starts each utterance afresh. On the 180 s bench lecture
+    (decoded as it arrives, in-process) 8 s gave 26 word errors against 30 without."""
+    trim_seconds: float = Field(default=15.0, ge=5.0, le=25.0)
+    """Above this much buffered audio, cut it at the end of the last committed sentence."""
+    max_buffer_seconds: float = Field(default=24.0, ge=8.0, le=28.0)
+    """Never decode more than this (Whisper sees 30 s): cut at the last committed word."""
+    commit_margin_seconds: float = Field(default=0.0, ge=0.0, le=10.0)
+    """Agreed words ending this close to the end of the received audio stay partial, for the
+    closing decode. Off: on the 180 s bench lecture 1 s gave 38 word errors and 2 s 34, against
+    30 without (the short closing decodes are no better than agreement)."""
+    max_lag_seconds: float = Field(default=3.5, ge=1.0, le=20.0)
+    """When committed text lags the stream by more than this, words of the newest hypothesis
+    ending over a second before its end are committed without waiting for agreement."""
+    prompt_chars: int = Field(default=0, ge=0, le=1000)
+    """Committed text (before the buffer) given to the decoder as its prompt. Off: with tiny.en
+    the prompt made it repeat earlier sentences (WER 0.150 on a 120 s lecture with 200
+    characters; 0.054 without on its first 60 s)."""
+    keep_audio: bool = True
+    """After `stop`, keep the stream's audio as an ordinary job (offline pipeline, insights)."""
+
+
+class SpeakerSettings(BaseModel):
+    """Speaker diarization (`speakers`): who spoke when, from Resemblyzer's GE2E voice encoder."""
+
+    default: Literal["off", "auto"] = "off"
+    """What a job gets when it does not ask (`--speakers`, API `speakers`): `off` skips the stage,
+    `auto` finds the number of speakers."""
+    weights: Path | None = None
+    """Resemblyzer's `pretrained.pt`; None uses the one in the installed `resemblyzer` package."""
+    step_seconds: float = Field(default=0.8, ge=0.2, le=1.6)
+    """Windows of 1.6 s (the encoder's partial) start this far apart over speech."""
+    threshold: float = Field(default=0.4, gt=0.0, lt=1.0)
+    """Clusters closer than this (average cosine distance) are one speaker; tuned on the bench
+    material (`bench/speakers.py`)."""
+    max_speakers: int = Field(default=10, ge=1, le=20)
+    """More clusters than this are merged down to it."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """Encoder calls running at once."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place."""
 
@@ -169,6 +269,7 @@ class Settings(BaseSettings):
     model: ModelSettings = Field(default_factory=ModelSettings)
     vad: VadSettings = Field(default_factory=VadSettings)
     tuning: TuningSettings = Field(default_factory=TuningSettings)
+    calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     database_url: str | None = None
     """SQLAlchemy URL; None means SQLite at `<data_dir>/jobs.sqlite3`."""
@@ -178,6 +279,8 @@ class Settings(BaseSettings):
     """Celery broker and result backend (Redis) for `executor = "celery"`."""
     celery: CelerySettings = Field(default_factory=CelerySettings)
     study: StudySettings = Field(default_factory=StudySettings)
+    live: LiveSettings = Field(default_factory=LiveSettings)
+    speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
     keywords: list[str] = Field(default_factory=list)
     """Global keywords every transcript is searched for."""
     emphasis_phrases: list[str] = Field(

@@ -119,6 +119,8 @@ class Segment:
     words: tuple[Word, ...] = ()
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
+    speaker: str | None = None
+    """Who says it ("Speaker 1", or the name it was renamed to) when speakers were asked for."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (the store's rows, SSE events, remote workers' replies)."""
@@ -132,6 +134,16 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Voice:
+    """One 1.6 s window's speaker embedding, computed by the worker beside the chunk's text
+    (`speakers.chunk_voices`): 256 float16 values, base64, so it travels as plain JSON."""
+
+    start: float
+    end: float
+    embedding: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChunkResult:
     """What transcribing one chunk produced; segments are in absolute time, in order."""
 
@@ -141,6 +153,9 @@ class ChunkResult:
     decode_seconds: float
     redecoded_spans: int = 0
     """How many speech spans the coverage check found without text and decoded again."""
+    voices: tuple[Voice, ...] | None = None
+    """Speaker embeddings of the chunk's speech when the job asked for speakers; None when
+    they were not computed (no speakers asked, or a result restored from a checkpoint)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +167,9 @@ class TranscribeOptions:
     beam_size: int | None = None
     word_timestamps: bool = False
     initial_prompt: str | None = None
+    speakers: str | None = None
+    """Diarization: None or "off" skips it, "auto" finds the number of speakers, "1".."20"
+    fixes it (`speakers.request`)."""
 
 
 @dataclass(slots=True)

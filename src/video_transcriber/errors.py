@@ -11,6 +11,7 @@
     ├── ConfigurationError                settings that cannot work (bad values, unsafe defaults)
     ├── TuningError                       a tuning change out of the limits (422)
     │   └── TuningConflictError           valid alone, out of limits with the saved values (409)
+    ├── CalibrationBusyError              a calibration is running, or jobs are (409)
     ├── UploadError                       upload refused (size cap, bad metadata)
     │   ├── UploadTooLargeError           over the size cap (413, before any byte lands)
     │   ├── UploadNotFoundError           no such upload for this caller (404)
@@ -130,3 +131,9 @@ class WorkerCrashedError(VideoTranscriberError):
     """A worker process died (out of memory, killed) and the retry of its chunk died too."""
 
     http_status = 500
+
+
+class CalibrationBusyError(VideoTranscriberError):
+    """A calibration cannot start now: one is running, or jobs would compete with it."""
+
+    http_status = 409

@@ -29,6 +29,11 @@ SMALL_POOL = {
     "VT_TUNING__MIN_WORKERS": "1",
     "VT_TUNING__DEFAULT_WORKERS": "2",
     "VT_TUNING__MAX_WORKERS": "2",
+    # `POST /api/performance/calibrate` runs the real calibration: one quick pass per shape
+    "VT_CALIBRATION__MIN_CHUNKS": "1",
+    "VT_CALIBRATION__CHUNKS_PER_WORKER": "1",
+    "VT_CALIBRATION__REPEATS": "1",
+    "VT_CALIBRATION__BATCH_SIZES": "[4]",
 }
 SHOWN_LINES = 400
 """How much of schemathesis' report a failure shows (the failures come first)."""

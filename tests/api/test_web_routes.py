@@ -23,6 +23,7 @@ from video_transcriber.web import VENDOR_SOURCES
         ("/sessions", 'id="search-form"'),
         (f"/sessions/{uuid.uuid4()}", 'id="segments"'),
         ("/keywords", 'id="keyword-list"'),
+        ("/live", 'id="live-captions"'),
         ("/performance", 'id="chart-cpu"'),
     ],
 )

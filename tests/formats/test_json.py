@@ -35,7 +35,9 @@ def test_schema_fields_and_order(lecture: Transcript, lecture_insights: Insights
     assert document["plan"] == {"workers": 2, "threads_per_worker": 1}
     assert document["text"] == lecture.text
     first, with_words = document["segments"][0], document["segments"][1]
-    assert list(first) == ["id", "start", "end", "text", "avg_logprob", "no_speech_prob"]
+    assert list(first) == [
+        "id", "start", "end", "text", "avg_logprob", "no_speech_prob", "speaker"
+    ]  # fmt: skip
     assert first == {
         "id": 0,
         "start": 0.0,
@@ -43,6 +45,7 @@ def test_schema_fields_and_order(lecture: Transcript, lecture_insights: Insights
         "text": "Welcome back, everyone.",
         "avg_logprob": 0.0,
         "no_speech_prob": 0.0,
+        "speaker": None,
     }
     assert [w["text"] for w in with_words["words"]][:2] == [" Today", " we"]
     assert document["insights"]["keywords"][0]["keyword"] == "learning rate"

@@ -42,6 +42,11 @@ SERVER_ENV = {
     "VT_TUNING__MIN_WORKERS": "1",
     "VT_TUNING__DEFAULT_WORKERS": "1",
     "VT_SERVICE__MAX_RUNNING_JOBS": "1",
+    # the calibration button measures two quick shapes on one copy of the sample
+    "VT_CALIBRATION__MIN_CHUNKS": "1",
+    "VT_CALIBRATION__CHUNKS_PER_WORKER": "1",
+    "VT_CALIBRATION__REPEATS": "1",
+    "VT_CALIBRATION__BATCH_SIZES": "[4]",
 }
 BLOCKER_CLIP = "ljspeech_LJ001-0009_to_0032_concat.wav"
 """171 s of speech (none of the words the tests search for): minutes of work for one worker."""

@@ -189,6 +189,20 @@ def test_performance_page_draws_plan_charts_and_history(page: Page, jfk: Session
     shoot(page, "performance")
 
 
+def test_calibrate_button_shows_the_measured_shapes_and_the_plan_cites_them(
+    page: Page, jfk: Session
+) -> None:
+    page.goto("/performance")
+    expect(page.locator("#calibration-summary")).to_contain_text("No calibration")
+    page.click("#calibrate")
+    expect(page.locator("#calibration-progress")).to_contain_text("Measuring")
+    rows = page.locator("#calibration-table tbody tr")
+    expect(rows.first).to_contain_text("(fastest)", timeout=180_000)
+    expect(page.locator("#calibration-summary")).to_contain_text("tiny.en on")
+    expect(page.locator("#calibrate")).to_be_enabled()
+    shoot(page, "performance-calibrated")
+
+
 def test_non_media_and_oversize_files_get_a_clear_message(page: Page, tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("not a recording")

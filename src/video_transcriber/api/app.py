@@ -20,16 +20,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from video_transcriber import __version__
 from video_transcriber.api.errors import install_error_handlers
+from video_transcriber.api.metrics import status_counts
 from video_transcriber.api.openapi import install_openapi
 from video_transcriber.api.routes import (
+    calibration,
     docs,
     events,
     insights,
     jobs,
+    live,
     openai_compat,
     performance,
     search,
     segments,
+    speakers,
     system,
     uploads,
     web,
@@ -37,10 +41,16 @@ from video_transcriber.api.routes import (
 from video_transcriber.api.routes import metrics as metrics_route
 from video_transcriber.api.runtime import build_runner, install_metrics
 from video_transcriber.api.security import KeyRing, LinkSigner
+from video_transcriber.calibration.machine import MachineHistory
+from video_transcriber.calibration.service import CalibrationService
 from video_transcriber.config import Settings
-from video_transcriber.jobs.service import open_services
+from video_transcriber.domain import JobStatus
+from video_transcriber.jobs.service import Services, open_services
 from video_transcriber.jobs.tunable import tuned_settings
+from video_transcriber.live.scheduler import LiveEngine
 from video_transcriber.pipeline.runner import JobRunner
+from video_transcriber.store.calibration_store import CalibrationStore
+from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.tus import TUS_VERSION
 
 log = logging.getLogger(__name__)
@@ -53,9 +63,12 @@ ROUTERS: list[APIRouter] = [
     insights.router,
     search.router,
     segments.router,
+    speakers.router,
     performance.router,
+    calibration.router,
     metrics_route.router,
     openai_compat.router,
+    live.router,
 ]
 SWEEP_SECONDS = 600.0
 """How often expired tus uploads are deleted."""
@@ -98,7 +111,8 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
     app.include_router(docs.router)
     web.install(app)  # the browser UI at `/` and its static files, after the API
     app.add_middleware(TusMiddleware)
-    install_metrics(app)
+    metrics = install_metrics(app)
+    app.state.live = LiveEngine(settings, stats=metrics.live)  # threads start with a stream
     if settings.service.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -114,11 +128,24 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
-    services = await run_in_threadpool(
-        lambda: open_services(settings, build_runner(app, settings, app.state.runner_override))
-    )
+
+    def start() -> Services:
+        settings.service.data_dir.mkdir(parents=True, exist_ok=True)  # the SQLite file's home
+        store = JobStore(settings.resolved_database_url)
+        history = MachineHistory(CalibrationStore(store.engine), settings.calibration)
+        app.state.calibration = CalibrationService(
+            lambda: app.state.settings,
+            history,
+            running_jobs=lambda: status_counts(store)[JobStatus.RUNNING],
+        )
+        runner = build_runner(app, settings, app.state.runner_override, history)
+        return open_services(settings, runner, store=store)
+
+    services = await run_in_threadpool(start)
     for name in ("store", "bus", "uploads", "layout", "manager", "intake", "insights"):
         setattr(app.state, name, getattr(services, name))
+    if settings.live.enabled and settings.live.preload:
+        await run_in_threadpool(app.state.live.warm)
     sweeper = asyncio.create_task(_sweep_uploads(app))
     try:
         yield
@@ -126,6 +153,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
+        await run_in_threadpool(app.state.live.close)
         await run_in_threadpool(services.close)
 
 

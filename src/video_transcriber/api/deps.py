@@ -23,6 +23,7 @@ from video_transcriber.jobs.intake import JobIntake
 from video_transcriber.jobs.job_insights import JobInsights
 from video_transcriber.jobs.manager import JobManager
 from video_transcriber.jobs.tuning_service import TuningService
+from video_transcriber.live.scheduler import LiveEngine
 from video_transcriber.store.job_store import JobStore
 from video_transcriber.uploads.tus import TusStore
 
@@ -115,6 +116,7 @@ IntakeDep = Annotated[JobIntake, _app_state("intake")]
 SignerDep = Annotated[LinkSigner, _app_state("link_signer")]
 InsightsDep = Annotated[JobInsights, _app_state("insights")]
 TuningDep = Annotated[TuningService, _app_state("tuning")]
+LiveDep = Annotated[LiveEngine, _app_state("live")]
 OwnerDep = Annotated[str, Depends(get_owner)]
 ReaderDep = Annotated[str, Depends(get_reader)]
 """The owner of a job's GET-only resource: API key, or the job's signed `?token=`."""

@@ -66,6 +66,10 @@ class KeywordSummaryPublic(BaseModel):
 class QuestionPublic(Moment):
     text: str
     inferred: bool = Field(description="True when the transcript lacks the question mark.")
+    speaker: str | None = Field(default=None, description="Who asked (with speakers).")
+    audience: bool = Field(
+        default=False, description="Asked by someone other than the main speaker."
+    )
 
 
 class EmphasisPublic(Moment):
@@ -129,6 +133,13 @@ class StudyPublic(BaseModel):
         )
 
 
+class SpeakerTimePublic(BaseModel):
+    speaker: str
+    seconds: float = Field(description="Seconds of talk.")
+    share: float = Field(description="Share of all talk, 0-1.")
+    segments: int
+
+
 class InsightsPublic(BaseModel):
     """A completed job's study insights."""
 
@@ -142,6 +153,9 @@ class InsightsPublic(BaseModel):
     totals: TotalsPublic
     study: StudyPublic | None = Field(
         default=None, description="Chapters, key sentences and key terms (null: not built)."
+    )
+    speakers: list[SpeakerTimePublic] = Field(
+        default_factory=list, description="Talk time per speaker, most first (with speakers)."
     )
 
     @classmethod
@@ -176,6 +190,7 @@ class InsightsPublic(BaseModel):
             emphasis=[EmphasisPublic(**timed(c)) for c in data["emphasis"]],
             totals=TotalsPublic(**data["totals"]),
             study=StudyPublic.of(job_id, data["study"]) if data.get("study") else None,
+            speakers=[SpeakerTimePublic(**t) for t in data["speakers"]],
         )
 
 

@@ -19,6 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from video_transcriber.api.live_metrics import LiveMetrics
 from video_transcriber.domain import ChunkResult, JobStatus, Transcript
 from video_transcriber.pipeline.runner import JobRunner, RunRequest
 from video_transcriber.store.job_store import JobStore
@@ -63,6 +64,8 @@ class ServiceMetrics:
             registry=self.registry,
         )
         self.registry.register(JobCollector(store))
+        self.live = LiveMetrics(self.registry).stats
+        """The live-captions engine's measurements (`api.live_metrics`)."""
 
     def observe_chunk(self, result: ChunkResult) -> None:
         self.chunks.inc()

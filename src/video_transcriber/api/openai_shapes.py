@@ -105,6 +105,7 @@ def simple_json(transcript: Transcript) -> dict[str, Any]:
 
 def _segment(index: int, segment: Segment) -> dict[str, Any]:
     text = segment.text if segment.text.startswith(" ") else " " + segment.text
+    extra = {"speaker": segment.speaker} if segment.speaker is not None else {}
     return {
         "id": index,
         "seek": round(segment.start * 100),
@@ -116,6 +117,7 @@ def _segment(index: int, segment: Segment) -> dict[str, Any]:
         "avg_logprob": round(float(segment.avg_logprob), 4),
         "compression_ratio": compression_ratio(segment.text.strip()),
         "no_speech_prob": round(float(segment.no_speech_prob), 4),
+        **extra,
     }
 
 

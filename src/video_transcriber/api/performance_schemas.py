@@ -171,6 +171,11 @@ class OptimizationPublic(BaseModel):
     optimal_plan: PlanPublic
     recommendations: list[RecommendationPublic]
     optimal: bool = Field(description="True when there is nothing to change.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Observations such as drift: recent jobs markedly slower or faster than "
+        "this machine's calibration.",
+    )
 
 
 class MemoryNow(BaseModel):
@@ -185,6 +190,22 @@ class PoolPublic(BaseModel):
     threads_per_worker: int
 
 
+class CaptionsPublic(BaseModel):
+    """Live captions (`GET /api/live`): streams, and recent latencies (the last 2000 values)."""
+
+    active_streams: int
+    streams_total: int = Field(description="Streams opened since the service started.")
+    finals_total: int
+    final_latency_median: float | None = Field(
+        description="Seconds from receiving a final's last audio to sending the final."
+    )
+    final_latency_p95: float | None
+    partial_interval_median: float | None = Field(
+        description="Seconds between two captions of a stream during speech."
+    )
+    decode_seconds_median: float | None
+
+
 class LivePublic(BaseModel):
     cpu_percent: float
     per_cpu_percent: list[float]
@@ -194,6 +215,9 @@ class LivePublic(BaseModel):
     active_jobs: int
     queue_length: int
     pool: PoolPublic | None = Field(description="The local worker pool; null without one.")
+    captions: CaptionsPublic | None = Field(
+        default=None, description="Live caption streams and their latency."
+    )
 
 
 class HistoryItem(BaseModel):

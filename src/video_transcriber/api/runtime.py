@@ -12,24 +12,31 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from video_transcriber.api.metrics import ObservedRunner, ServiceMetrics
+from video_transcriber.calibration.machine import MachineHistory
 from video_transcriber.config import Settings
 from video_transcriber.jobs.tunable import TunableRunner
 from video_transcriber.jobs.tuning_service import TuningService
 from video_transcriber.pipeline.runner import JobRunner
 
 
-def build_runner(app: FastAPI, settings: Settings, override: JobRunner | None) -> JobRunner:
-    """The job runner for this app; sets `app.state.tuning` around the pool it can retune."""
+def build_runner(
+    app: FastAPI,
+    settings: Settings,
+    override: JobRunner | None,
+    history: MachineHistory | None = None,
+) -> JobRunner:
+    """The job runner for this app; sets `app.state.tuning` around the pool it can retune.
+    `history` (this machine's calibration and chunk timings) plans the pool and feeds the ETA."""
     metrics: ServiceMetrics = app.state.metrics
 
     def publish(tuned: Settings) -> None:
         app.state.settings = tuned
 
     if override is not None:
-        app.state.tuning = TuningService(settings, None, publish=publish)
+        app.state.tuning = TuningService(settings, None, publish=publish, history=history)
         return ObservedRunner(override, metrics)
-    tunable = TunableRunner(settings)
-    app.state.tuning = TuningService(settings, tunable, publish=publish)
+    tunable = TunableRunner(settings, history=history)
+    app.state.tuning = TuningService(settings, tunable, publish=publish, history=history)
     return ObservedRunner(tunable, metrics)
 
 

@@ -60,6 +60,10 @@ class ErrorBody(BaseModel):
     )
 
 
+SPEAKERS_PATTERN = r"^(auto|off|[1-9]|1[0-9]|20)$"
+"""The values `speakers.assign.parse_request` accepts, as the API spells them."""
+
+
 class JobOptions(BaseModel):
     """Per-job decoding options; anything left out uses the service's settings."""
 
@@ -86,6 +90,15 @@ class JobOptions(BaseModel):
         examples=[["entropy", "exam"]],
     )
 
+    speakers: str | None = Field(
+        default=None,
+        pattern=SPEAKERS_PATTERN,
+        description="Who spoke when: `auto` finds the number of speakers, `1`-`20` fixes it, "
+        "`off` skips it; left out, the service's default (`VT_SPEAKERS__DEFAULT`). Segments "
+        "then carry `speaker`, and word timings are on.",
+        examples=["auto"],
+    )
+
     _whole_numbers = field_validator("beam_size", mode="before")(integral)
 
     def to_domain(self) -> TranscribeOptions:
@@ -94,6 +107,7 @@ class JobOptions(BaseModel):
             language=self.language,
             beam_size=self.beam_size,
             word_timestamps=self.word_timestamps,
+            speakers=self.speakers,
         )
 
 
@@ -167,6 +181,7 @@ class JobPublic(BaseModel):
                 beam_size=o.beam_size,
                 word_timestamps=o.word_timestamps,
                 keywords=keywords or None,
+                speakers=o.speakers,
             ),
             size_bytes=job.size_bytes,
             duration=job.duration,

@@ -43,6 +43,10 @@ class KeyRing:
         """Whether any keys are configured (else everyone is the anonymous owner)."""
         return bool(self._owners)
 
+    def knows(self, owner: str) -> bool:
+        """Whether `owner` is one of the configured keys' owners (for signed live tokens)."""
+        return any(hmac.compare_digest(owner, known) for known in self._owners)
+
     def owner_for(self, authorization: str | None) -> str | None:
         """The owner for an `Authorization` header, or None if the key is missing or unknown."""
         if not self.required:

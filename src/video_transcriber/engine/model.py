@@ -118,3 +118,24 @@ def load_model(
 def is_english_only(model: WhisperModel) -> bool:
     """True for `.en` models, which can only transcribe English (language is forced to `en`)."""
     return not bool(model.model.is_multilingual)
+
+
+def installed_models(download_root: Path | None = None) -> list[str]:
+    """Model names that load here without a network: `tiny.en` (bundled) and every
+    faster-whisper model already in the Hugging Face cache (or `download_root`) with its
+    `model.bin` (for `tune --calibrate --all-models`)."""
+    from faster_whisper.utils import _MODELS  # name -> repo id (the list `available_models` uses)
+    from huggingface_hub import scan_cache_dir
+
+    found = [DEFAULT_MODEL]
+    try:
+        repos = scan_cache_dir(download_root).repos
+    except Exception:  # no cache yet (CacheNotFound) or an unreadable one
+        return found
+    cached = {
+        repo.repo_id
+        for repo in repos
+        if any(f.file_name == MODEL_FILE for rev in repo.revisions for f in rev.files)
+    }
+    found += [name for name, repo in _MODELS.items() if repo in cached and name != DEFAULT_MODEL]
+    return found

@@ -37,6 +37,7 @@ from video_transcriber.executors.chunk_payload import (
     read_task,
     result_reply,
 )
+from video_transcriber.speakers.chunk_voices import with_voices
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,8 @@ def transcribe_chunk(task: Any, payload: Payload) -> Payload:
         if too_many is not None:
             return error_reply(too_many)
         _, chunk, options, samples = read_task(payload)
-        return result_reply(warm_transcriber()(chunk, samples, options))
+        result = warm_transcriber()(chunk, samples, options)
+        return result_reply(with_voices(result, chunk, samples, options, _config.settings))
     except Exception as exc:
         log.exception("chunk task %s failed", task.request.id)
         return error_reply(exc)

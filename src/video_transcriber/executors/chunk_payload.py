@@ -25,6 +25,7 @@ from video_transcriber.domain import (
     Segment,
     SpeechSpan,
     TranscribeOptions,
+    Voice,
 )
 from video_transcriber.media.flac import decode_flac, encode_flac
 
@@ -85,7 +86,14 @@ def result_from_reply(reply: Payload) -> ChunkResult:
         language=str(data["language"]),
         decode_seconds=float(data["decode_seconds"]),
         redecoded_spans=int(data.get("redecoded_spans", 0)),
+        voices=_voices(data.get("voices")),
     )
+
+
+def _voices(items: list[dict[str, Any]] | None) -> tuple[Voice, ...] | None:
+    if items is None:
+        return None
+    return tuple(Voice(float(v["start"]), float(v["end"]), str(v["embedding"])) for v in items)
 
 
 def error_from_reply(error: dict[str, Any]) -> Exception:

@@ -42,6 +42,7 @@ def load_transcriber(settings: Settings, spec: WorkerSpec) -> ChunkHandler:
     """The real handler: a `ChunkTranscriber` loaded once, with the plan's threads and batch."""
     from video_transcriber.engine.transcriber import ChunkTranscriber, EngineOptions
     from video_transcriber.media.pcm import PcmAudio
+    from video_transcriber.speakers.chunk_voices import with_voices
 
     engine = (
         EngineOptions() if spec.batch_size is None else EngineOptions(batch_size=spec.batch_size)
@@ -50,7 +51,8 @@ def load_transcriber(settings: Settings, spec: WorkerSpec) -> ChunkHandler:
 
     def handle(task: ChunkTask) -> ChunkResult:
         samples = PcmAudio(task.audio_path).read(task.chunk.start, task.chunk.end)
-        return transcriber.transcribe(task.chunk, samples, task.options)
+        result = transcriber.transcribe(task.chunk, samples, task.options)
+        return with_voices(result, task.chunk, samples, task.options, settings)
 
     return handle
 

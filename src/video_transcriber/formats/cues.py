@@ -14,7 +14,7 @@ into the next one is trimmed back to the next one's start.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from video_transcriber.domain import Segment
 from video_transcriber.formats.timecode import to_milliseconds
@@ -34,6 +34,10 @@ class Cue:
     start_ms: int
     end_ms: int
     lines: tuple[str, ...]
+    speaker: str | None = None
+    """Who says it, when the transcript has speakers."""
+    new_speaker: bool = False
+    """The speaker differs from the previous cue's (SRT prefixes the name only then)."""
 
 
 def build_cues(
@@ -44,8 +48,12 @@ def build_cues(
 ) -> list[Cue]:
     """Cues for every segment with text, in order, with valid timing."""
     cues: list[Cue] = []
+    previous: str | None = None
     for segment in segments:
-        cues.extend(_segment_cues(segment, max_line_chars, max_lines))
+        for cue in _segment_cues(segment, max_line_chars, max_lines):
+            changed = segment.speaker is not None and segment.speaker != previous
+            cues.append(replace(cue, speaker=segment.speaker, new_speaker=changed))
+            previous = segment.speaker
     return _fix_timing(cues)
 
 
@@ -105,5 +113,5 @@ def _fix_timing(cues: Sequence[Cue]) -> list[Cue]:
         following = cues[index + 1].start_ms if index + 1 < len(cues) else None
         if following is not None and start < following < end:
             end = following
-        fixed.append(Cue(start, max(end, start + 1), cue.lines))
+        fixed.append(replace(cue, start_ms=start, end_ms=max(end, start + 1)))
     return fixed

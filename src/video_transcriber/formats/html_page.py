@@ -77,6 +77,7 @@ def _header(transcript: Transcript, found: Insights, heading: str, media_url: st
     ]
     if transcript.language:
         facts.append(f"language {transcript.language}")
+    facts += [f"{t.speaker} {percent(t.share)} of the talk" for t in found.speakers]
     return "\n".join(
         [
             "<header>",
@@ -120,6 +121,11 @@ def _aside(found: Insights, stream: TextStream) -> str:
         (
             f"{_link(q.start, _segment_for(stream, q.start))} {_e(q.text)}"
             + (' <span class="none">(no "?" in the transcript)</span>' if q.inferred else "")
+            + (
+                f' <span class="who">(audience question: {_e(q.speaker)})</span>'
+                if q.audience and q.speaker
+                else ""
+            )
             for q in found.questions
         ),
     )
@@ -174,12 +180,19 @@ def _segment_for(stream: TextStream, start: float) -> int:
 
 def _article(transcript: Transcript, marked: list[MarkedSegment]) -> str:
     parts = ['<article id="transcript">']
+    speaker: str | None = None
     for item in marked:
         segment = transcript.segments[item.index]
         text = "".join(_run(text, mark) for text, mark in item.runs)
+        who = ""
+        if segment.speaker is not None:
+            who = f' data-speaker="{_e(segment.speaker)}"'
+            if segment.speaker != speaker:
+                text = f'<span class="who">{_e(segment.speaker)}:</span> {text}'
+            speaker = segment.speaker
         parts.append(
             f'<p class="seg" id="s{item.index}" data-start="{segment.start:.3f}" '
-            f'data-end="{segment.end:.3f}">{_link(segment.start, item.index)}'
+            f'data-end="{segment.end:.3f}"{who}>{_link(segment.start, item.index)}'
             f'<span class="tx">{text}</span></p>'
         )
     if not marked:

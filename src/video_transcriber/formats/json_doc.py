@@ -6,6 +6,7 @@ Schema (version 1; fields are only ever added, never renamed or removed):
      "plan": {...}, "timings": {str: float}, "text": str,
      "segments": [{"id": int, "start": float, "end": float, "text": str,
                    "avg_logprob": float, "no_speech_prob": float,
+                   "speaker": str | null,                   # null without diarization
                    "words": [{"start", "end", "text", "probability"}]   # only when present
                   }],
      "insights": {...} | null,                                          # Insights.to_dict()
@@ -41,6 +42,7 @@ def _segment_dict(index: int, segment: Segment) -> dict[str, Any]:
         "avg_logprob": round(float(segment.avg_logprob), 4),
         "no_speech_prob": round(float(segment.no_speech_prob), 4),
     }
+    item["speaker"] = segment.speaker
     if segment.words:
         item["words"] = [
             {
@@ -127,4 +129,5 @@ def _segment_from(item: Mapping[str, Any]) -> Segment:
         ),
         avg_logprob=float(item.get("avg_logprob", 0.0)),
         no_speech_prob=float(item.get("no_speech_prob", 0.0)),
+        speaker=str(item["speaker"]) if item.get("speaker") is not None else None,
     )

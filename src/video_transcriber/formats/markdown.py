@@ -61,6 +61,9 @@ def _totals(transcript: Transcript, found: Insights) -> list[str]:
         lines.append(f"- **Language:** {md_escape(transcript.language)}")
     if transcript.model:
         lines.append(f"- **Model:** {md_escape(transcript.model)}")
+    if found.speakers:
+        talk = ", ".join(f"{md_escape(t.speaker)} {percent(t.share)}" for t in found.speakers)
+        lines.append(f"- **Talk time:** {talk}")
     return [*lines, ""]
 
 
@@ -68,6 +71,8 @@ def _questions(found: Insights) -> list[str]:
     lines = [f"## Questions ({len(found.questions)})", ""]
     for question in found.questions:
         note = " *(question mark missing in the transcript)*" if question.inferred else ""
+        if question.audience and question.speaker:
+            note += f" *(audience question: {md_escape(question.speaker)})*"
         lines.append(f"- [{clock(question.start)}] {md_escape(question.text)}{note}")
     if not found.questions:
         lines.append("None found.")
@@ -120,8 +125,12 @@ def _bold(sentence: str, pattern: re.Pattern[str] | None) -> str:
 
 def _transcript(transcript: Transcript) -> list[str]:
     lines = ["## Transcript", ""]
+    speaker: str | None = None
     for segment in transcript.segments:
         text = md_escape(segment.text)
+        if text and segment.speaker is not None and segment.speaker != speaker:
+            speaker = segment.speaker
+            text = f"**{md_escape(speaker)}:** {text}"
         if text:
             lines += [f"[{clock(segment.start)}] {text}", ""]
     if len(lines) == 2:

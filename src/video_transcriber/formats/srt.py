@@ -24,6 +24,9 @@ def render(
     for number, cue in enumerate(build_cues(transcript.segments), start=1):
         start = timestamp(cue.start_ms, separator=",")
         end = timestamp(cue.end_ms, separator=",")
-        text = "\n".join(line.replace("-->", "->") for line in cue.lines)
+        lines = list(cue.lines)
+        if cue.new_speaker and cue.speaker:
+            lines[0] = f"{cue.speaker}: {lines[0]}"
+        text = "\n".join(line.replace("-->", "->") for line in lines)
         blocks.append(f"{number}\n{start} --> {end}\n{text}\n")
     return "\n".join(blocks)

@@ -26,11 +26,20 @@ def render(
     paragraphs: list[list[str]] = []
     length = 0
     previous_end: float | None = None
+    speaker: str | None = None
     for segment in transcript.segments:
         text = clean_text(segment.text)
         if not text:
             continue
-        if paragraphs and not _new_paragraph(paragraphs[-1], length, previous_end, segment.start):
+        changed = segment.speaker is not None and segment.speaker != speaker
+        if changed:
+            text = f"{segment.speaker}: {text}"
+            speaker = segment.speaker
+        if (
+            paragraphs
+            and not changed
+            and not _new_paragraph(paragraphs[-1], length, previous_end, segment.start)
+        ):
             paragraphs[-1].append(text)
             length += len(text) + 1
         else:

@@ -17,6 +17,11 @@ def escape_cue_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def voice_name(speaker: str) -> str:
+    """A speaker's name as a `<v>` tag annotation: no `>` or line breaks, entities escaped."""
+    return escape_cue_text(" ".join(speaker.split()))
+
+
 def render(
     transcript: Transcript,
     *,
@@ -30,5 +35,7 @@ def render(
         start = timestamp(cue.start_ms, separator=".")
         end = timestamp(cue.end_ms, separator=".")
         text = "\n".join(escape_cue_text(line) for line in cue.lines)
+        if cue.speaker:
+            text = f"<v {voice_name(cue.speaker)}>{text}"
         blocks.append(f"{start} --> {end}\n{text}\n")
     return "\n".join(blocks)

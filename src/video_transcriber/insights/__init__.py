@@ -17,10 +17,12 @@ from video_transcriber.insights.model import (
     KeywordMention,
     KeywordSummary,
     Question,
+    SpeakerTime,
     Totals,
 )
 from video_transcriber.insights.questions import find_questions
 from video_transcriber.insights.sentences import DEFAULT_MAX_WORDS, Sentence, split_sentences
+from video_transcriber.insights.speakers import flag_audience, talk_times
 from video_transcriber.insights.stream import TextStream
 from video_transcriber.insights.totals import compute_totals
 
@@ -31,6 +33,7 @@ __all__ = [
     "KeywordSummary",
     "Question",
     "Sentence",
+    "SpeakerTime",
     "TextStream",
     "Totals",
     "analyze",
@@ -53,9 +56,12 @@ def analyze(
     """
     stream = TextStream(segments)
     sentences = split_sentences(stream, max_words=max_sentence_words)
+    questions = find_questions(sentences, infer_missing_marks=infer_questions)
+    times = talk_times(segments)
     return Insights(
         keywords=summarize_keywords(stream, sentences, keywords),
-        questions=find_questions(sentences, infer_missing_marks=infer_questions),
+        questions=flag_audience(questions, segments, times),
         emphasis=find_emphasis(sentences, emphasis_phrases, stream),
         totals=compute_totals(segments, duration=duration),
+        speakers=times,
     )

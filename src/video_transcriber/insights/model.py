@@ -41,6 +41,10 @@ class Question:
     start: float
     end: float
     inferred: bool = False
+    speaker: str | None = None
+    """Who asked (with speakers)."""
+    audience: bool = False
+    """Asked by someone other than the main speaker (`insights.speakers`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,16 @@ class Totals:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerTime:
+    """How long one speaker talked: seconds, share of all talk (0-1), segments."""
+
+    speaker: str
+    seconds: float
+    share: float
+    segments: int
+
+
+@dataclass(frozen=True, slots=True)
 class Insights:
     """Everything `insights.analyze` finds in one transcript."""
 
@@ -76,6 +90,8 @@ class Insights:
     study: Mapping[str, Any] | None = None
     """The study guide (`study.StudyGuide.to_dict`: chapters, key_sentences, key_terms) when
     the study tools made one; attached by the job service, not computed by `analyze`."""
+    speakers: tuple[SpeakerTime, ...] = ()
+    """Talk time per speaker, most first; empty without diarization."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (lists, not tuples)."""
@@ -94,6 +110,8 @@ class Insights:
                     "start": float(q.start),
                     "end": float(q.end),
                     "inferred": q.inferred,
+                    "speaker": q.speaker,
+                    "audience": q.audience,
                 }
                 for q in self.questions
             ],
@@ -109,6 +127,15 @@ class Insights:
                 "words_per_minute": float(self.totals.words_per_minute),
             },
             **({"study": dict(self.study)} if self.study is not None else {}),
+            "speakers": [
+                {
+                    "speaker": t.speaker,
+                    "seconds": t.seconds,
+                    "share": t.share,
+                    "segments": t.segments,
+                }
+                for t in self.speakers
+            ],
         }
 
     @classmethod
@@ -130,6 +157,8 @@ class Insights:
                     start=float(q["start"]),
                     end=float(q["end"]),
                     inferred=bool(q.get("inferred", False)),
+                    speaker=q.get("speaker"),
+                    audience=bool(q.get("audience", False)),
                 )
                 for q in data.get("questions", ())
             ),
@@ -150,6 +179,12 @@ class Insights:
                 words_per_minute=float(totals["words_per_minute"]),
             ),
             study=dict(data["study"]) if isinstance(data.get("study"), Mapping) else None,
+            speakers=tuple(
+                SpeakerTime(
+                    str(t["speaker"]), float(t["seconds"]), float(t["share"]), int(t["segments"])
+                )
+                for t in data.get("speakers", ())
+            ),
         )
 
 

@@ -45,7 +45,7 @@ from video_transcriber.store.tables import JobRow, utcnow
 
 log = logging.getLogger(__name__)
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 """Bump when `insights.analyze` changes what it finds, so stored results are recomputed."""
 
 

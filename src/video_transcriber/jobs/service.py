@@ -42,11 +42,14 @@ class Services:
         self.store.close()
 
 
-def open_services(settings: Settings, runner: JobRunner) -> Services:
-    """Everything the service needs, started; unfinished jobs are resumed."""
+def open_services(
+    settings: Settings, runner: JobRunner, *, store: JobStore | None = None
+) -> Services:
+    """Everything the service needs, started; unfinished jobs are resumed. `store` is the job
+    store when the caller opened it first (the runner's history needs it before the pool)."""
     layout = DataLayout.create(Path(settings.service.data_dir))
     clear_incoming(layout.incoming)
-    store = JobStore(settings.resolved_database_url)
+    store = store or JobStore(settings.resolved_database_url)
     bus = EventBus()
     uploads = TusStore(
         layout.uploads,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from video_transcriber.calibration.machine import MachineHistory
 from video_transcriber.config import Settings, TuningSettings
 from video_transcriber.domain import Transcript
 from video_transcriber.pipeline.chunk_executor import ChunkExecutor
@@ -132,16 +133,18 @@ class TunableRunner:
         *,
         pool_factory: PoolFactory = warm_pool,
         facts: Callable[[], SystemFacts] = read_system_facts,
+        history: MachineHistory | None = None,
     ) -> None:
         self._pool_factory = pool_factory
         self._facts = facts
+        self._history = history
         self._lock = threading.Lock()
         self._jobs: dict[str, tuple[PipelineRunner, _Pool]] = {}
         self._draining: list[_Pool] = []
         execution = self._plan(settings)
         log.info("starting %d x %d threads", execution.workers, execution.threads_per_worker)
         self._pool = self._start_pool(settings, execution)
-        self._runner = PipelineRunner(settings, self._pool.executor, execution)
+        self._runner = PipelineRunner(settings, self._pool.executor, execution, history=history)
         self._execution = execution
 
     @property
@@ -150,7 +153,8 @@ class TunableRunner:
         return self._execution
 
     def _plan(self, settings: Settings) -> ExecutionPlan:
-        return plan(self._facts(), None, settings.tuning, settings.model)
+        measured = None if self._history is None else self._history.measurements(settings.model)
+        return plan(self._facts(), None, settings.tuning, settings.model, measurements=measured)
 
     def _start_pool(self, settings: Settings, execution: ExecutionPlan) -> _Pool:
         executor = self._pool_factory(settings, execution)
@@ -169,7 +173,7 @@ class TunableRunner:
         pool = current if same else self._start_pool(settings, execution)
         with self._lock:
             old, self._pool = self._pool, pool
-            self._runner = PipelineRunner(settings, pool.executor, execution)
+            self._runner = PipelineRunner(settings, pool.executor, execution, history=self._history)
             self._execution = execution
             busy = 0
             if old is not pool:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from video_transcriber.calibration.machine import MachineHistory
 from video_transcriber.config import Settings, TuningSettings
 from video_transcriber.errors import TuningConflictError, TuningError
 from video_transcriber.jobs.tunable import (
@@ -29,6 +30,7 @@ from video_transcriber.jobs.tunable import (
     with_overrides,
 )
 from video_transcriber.tuning.facts import SystemFacts, read_system_facts
+from video_transcriber.tuning.measured import Measurements
 from video_transcriber.tuning.plan import ExecutionPlan, Recommendation, plan, recommendations
 
 MAX_TOTAL_THREADS = 64
@@ -148,8 +150,11 @@ class TuningService:
         *,
         publish: Callable[[Settings], None] = lambda _settings: None,
         facts: Callable[[], SystemFacts] = read_system_facts,
+        history: MachineHistory | None = None,
     ) -> None:
         self._settings = settings
+        self.history = history
+        """This machine's calibration and chunk timings (None: plans come from the formula)."""
         self._runner = runner
         self._publish = publish
         self._facts = facts
@@ -178,19 +183,43 @@ class TuningService:
             return None
         return self._runner.plan.workers, self._runner.plan.threads_per_worker
 
+    def measurements(self) -> Measurements | None:
+        """This machine's calibration of the configured model, if there is one."""
+        if self.history is None:
+            return None
+        return self.history.measurements(self._settings.model)
+
     def current_plan(self, facts: SystemFacts) -> ExecutionPlan:
         """The plan new jobs run with."""
         if self._runner is not None:
             return self._runner.plan
-        return plan(facts, None, self._settings.tuning, self._settings.model)
+        model = self._settings.model
+        return plan(facts, None, self._settings.tuning, model, measurements=self.measurements())
 
     def optimal_plan(self, facts: SystemFacts) -> ExecutionPlan:
-        """The plan for this machine with no forced values (only the limits kept)."""
+        """The plan for this machine with no forced values (only the limits kept), measured
+        when this machine has a calibration of the model."""
         automatic = with_overrides(self._settings, dict.fromkeys(TUNABLE_FIELDS))
-        return plan(facts, None, automatic.tuning, self._settings.model)
+        model = self._settings.model
+        return plan(facts, None, automatic.tuning, model, measurements=self.measurements())
 
     def recommendations(self, facts: SystemFacts, current: ExecutionPlan) -> list[Recommendation]:
-        return recommendations(facts, current, self._settings.tuning, self._settings.model)
+        return recommendations(
+            facts,
+            current,
+            self._settings.tuning,
+            self._settings.model,
+            measurements=self.measurements(),
+        )
+
+    def notes(self, current: ExecutionPlan) -> list[str]:
+        """Observations beside the recommendations: drift of recent jobs from the calibration."""
+        if self.history is None:
+            return []
+        found = self.history.drift(
+            self._settings.model, current.workers, current.threads_per_worker
+        )
+        return [] if found is None else [found.sentence()]
 
     def optimize(self, change: Mapping[str, Any]) -> Optimized:
         """Apply `change` (field -> value, None for automatic; empty: the optimal plan) from the

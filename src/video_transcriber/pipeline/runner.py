@@ -4,6 +4,9 @@
 results) and cancel a job's work. `PipelineRunner` is the real one, over `pipeline.transcription`
 and a shared chunk executor (the warm pool); tests pass a fake so the service can be exercised
 without a model, the way httpx tests use a mock transport.
+
+With a `ChunkHistory` (the service passes `calibration.machine.MachineHistory`), every chunk's
+timing is recorded and each job's ETA starts from the rate this machine is known to manage.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from video_transcriber.config import Settings
-from video_transcriber.domain import ChunkResult, TranscribeOptions, Transcript
+from video_transcriber.config import ModelSettings, Settings
+from video_transcriber.domain import Chunk, ChunkResult, TranscribeOptions, Transcript
 from video_transcriber.errors import CancelledError
 from video_transcriber.pipeline.chunk_executor import ChunkExecutor, StartHook
 from video_transcriber.pipeline.chunk_task import ChunkTask
@@ -23,6 +26,7 @@ from video_transcriber.pipeline.transcription import (
     ChunkHook,
     ChunkStartHook,
     ProgressHook,
+    TimingHook,
     transcribe_media,
 )
 from video_transcriber.tuning.facts import read_system_facts
@@ -45,6 +49,23 @@ class RunRequest:
     on_progress: ProgressHook
     on_chunk: ChunkHook
     on_chunk_start: ChunkStartHook
+
+
+class ChunkHistory(Protocol):
+    """Where chunk timings go and expected rates come from (`calibration.machine`)."""
+
+    def expected_rate(
+        self, model: ModelSettings, workers: int, threads: int
+    ) -> tuple[float | None, str]: ...
+
+    def record(
+        self,
+        job_id: str,
+        execution: ExecutionPlan,
+        model: ModelSettings,
+        chunk: Chunk,
+        result: ChunkResult,
+    ) -> None: ...
 
 
 class JobRunner(Protocol):
@@ -105,8 +126,16 @@ class PipelineRunner:
     copy with its own chunk length, planned once for its media and then kept.
     """
 
-    def __init__(self, settings: Settings, executor: ChunkExecutor, plan: ExecutionPlan) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        executor: ChunkExecutor,
+        plan: ExecutionPlan,
+        *,
+        history: ChunkHistory | None = None,
+    ) -> None:
         self._settings = settings
+        self._history = history
         self._executor = executor
         self._plan = plan
         self._lock = threading.Lock()
@@ -116,6 +145,7 @@ class PipelineRunner:
         scoped = _JobExecutor(self._executor)
         with self._lock:
             self._jobs[request.job_id] = scoped
+        rate, on_timing = self._history_hooks(request.job_id)
         try:
             return transcribe_media(
                 request.path,
@@ -129,10 +159,23 @@ class PipelineRunner:
                 on_chunk_start=request.on_chunk_start,
                 plan=replace(self._plan, chunk_seconds=request.chunk_seconds),
                 job_id=request.job_id,
+                expected_rate=rate,
+                on_timing=on_timing,
             )
         finally:
             with self._lock:
                 self._jobs.pop(request.job_id, None)
+
+    def _history_hooks(self, job_id: str) -> tuple[float | None, TimingHook | None]:
+        history, execution, model = self._history, self._plan, self._settings.model
+        if history is None:
+            return None, None
+        rate, _ = history.expected_rate(model, execution.workers, execution.threads_per_worker)
+
+        def on_timing(chunk: Chunk, result: ChunkResult) -> None:
+            history.record(job_id, execution, model, chunk, result)
+
+        return rate, on_timing
 
     def chunk_seconds(self, duration: float | None) -> float:
         media = None if duration is None else MediaFacts(duration)

@@ -8,8 +8,14 @@ decoded audio is never in this process's memory.
 
 Chunks already in `done` (results a crashed or restarted job had committed) are not run again;
 `on_chunk` is called for each new result as it arrives, which is where the service checkpoints.
+When the options ask for speakers (`speakers`: "auto" or a count), the stitched segments go
+through the diarization stage (`speakers.stage`): the workers embed each chunk's speech beside
+its text (`speakers.chunk_voices`), this process only clusters; decoding gets word timings so
+segments can be split where the speaker changes.
 Progress is reported over seconds of *speech* transcribed, because silence costs almost nothing,
-with an ETA from the throughput measured so far in this run.
+with an ETA from the throughput measured so far in this run, blended with `expected_rate` (what
+this machine and model usually do, `tuning.history.Eta`) when the caller knows it.
+`on_timing(chunk, result)` sees each new result with its chunk, for the chunk-timing history.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -32,10 +39,13 @@ from video_transcriber.domain import (
 from video_transcriber.media.pcm import PcmAudio
 from video_transcriber.pipeline.chunk_executor import ChunkExecutor
 from video_transcriber.pipeline.chunk_task import ChunkTask
+from video_transcriber.pipeline.meter import Meter
 from video_transcriber.pipeline.speech_map import decode_with_speech
 from video_transcriber.pipeline.stitch import main_language, stitch
 from video_transcriber.segmentation.chunking import plan_chunks
 from video_transcriber.segmentation.speech import total_speech
+from video_transcriber.speakers.assign import parse_request
+from video_transcriber.speakers.stage import label_speakers
 from video_transcriber.tuning.facts import read_system_facts
 from video_transcriber.tuning.plan import ExecutionPlan, MediaFacts
 from video_transcriber.tuning.plan import plan as make_plan
@@ -44,6 +54,8 @@ ProgressHook = Callable[[Progress], None]
 ChunkHook = Callable[[ChunkResult], None]
 ChunkStartHook = Callable[[int], None]
 """Called with a chunk's index each time the executor starts transcribing it."""
+TimingHook = Callable[[Chunk, ChunkResult], None]
+"""Called with each new result and the chunk it is of (speech seconds, media seconds)."""
 
 PCM_FILE = "audio.pcm"
 """Name of the decoded audio inside `work_dir`."""
@@ -63,14 +75,21 @@ def transcribe_media(
     on_chunk_start: ChunkStartHook | None = None,
     plan: ExecutionPlan | None = None,
     job_id: str | None = None,
+    expected_rate: float | None = None,
+    on_timing: TimingHook | None = None,
 ) -> Transcript:
     """Transcribe `path`; raises the `MediaError` decoding found or the executor's error.
 
     `plan` fixes the chunk length (pass the same plan to resume with `done`); without one it is
     planned for this machine and this media. `job_id` names the work in the executor; by default
-    a fresh id derived from `work_dir`.
+    a fresh id derived from `work_dir`. `expected_rate` is seconds of speech per wall second
+    this machine is known to manage (None: the ETA comes from this run's pace alone).
     """
     report = _Reporter(on_progress)
+    speakers = parse_request(options.speakers or settings.speakers.default)
+    if speakers is not None:  # workers embed voices; segments are split at word timings
+        asked = str(speakers.count or "auto")
+        options = replace(options, word_timestamps=True, speakers=asked)
     timings: dict[str, float] = {}
     started = time.monotonic()
     report(Progress(Stage.DECODING))
@@ -106,12 +125,22 @@ def transcribe_media(
         report=report,
         on_chunk=on_chunk,
         on_chunk_start=on_chunk_start,
+        expected_rate=expected_rate,
+        on_timing=on_timing,
+        workers=plan.workers,
     )
     timings["transcribe"] = time.monotonic() - mark
     report(Progress(Stage.FINALIZING, 100.0, len(chunks), len(chunks), 0.0))
     fallback = options.language or settings.model.language or "en"
+    segments = stitch(results, duration=duration)
+    if speakers is not None:
+        mark = time.monotonic()
+        segments, _ = label_speakers(
+            pcm, speech.speech, segments, speakers, settings.speakers, results=results
+        )
+        timings["speakers"] = time.monotonic() - mark
     transcript = Transcript(
-        segments=stitch(results, duration=duration),
+        segments=segments,
         language=main_language(results, fallback),
         duration=duration,
         model=options.model or settings.model.name,
@@ -155,9 +184,13 @@ def _run_chunks(
     report: _Reporter,
     on_chunk: ChunkHook | None,
     on_chunk_start: ChunkStartHook | None,
+    expected_rate: float | None = None,
+    on_timing: TimingHook | None = None,
+    workers: int = 1,
 ) -> list[ChunkResult]:
     results = reusable(chunks, done)
-    meter = _Meter(chunks, results)
+    meter = Meter(chunks, results, expected_rate=expected_rate, workers=workers)
+    by_index = {chunk.index: chunk for chunk in chunks}
     report(meter.progress())
     todo = [
         ChunkTask(job_id, chunk, pcm.path, options)
@@ -169,45 +202,19 @@ def _run_chunks(
             results[chunk.index] = ChunkResult(chunk.index, (), options.language or "", 0.0)
 
     def started(task: ChunkTask) -> None:
+        meter.started(task.chunk.index)
         if on_chunk_start is not None:
             on_chunk_start(task.chunk.index)
 
     for result in executor.run(job_id, todo, on_start=started):
         results[result.chunk_index] = result
-        meter.finished(result.chunk_index)
+        meter.finished(result)
         if on_chunk is not None:
             on_chunk(result)
+        if on_timing is not None and result.chunk_index in by_index:
+            on_timing(by_index[result.chunk_index], result)
         report(meter.progress())
     return [results[chunk.index] for chunk in chunks]
-
-
-class _Meter:
-    """Speech seconds transcribed so far, and the ETA from this run's throughput."""
-
-    def __init__(self, chunks: list[Chunk], done: Mapping[int, ChunkResult]) -> None:
-        self._speech = {chunk.index: chunk.speech_seconds for chunk in chunks}
-        self._total = sum(self._speech.values())
-        self._done = {index for index in done if index in self._speech}
-        self._done_speech = sum(self._speech[index] for index in self._done)
-        self._run_speech = 0.0
-        self._started = time.monotonic()
-
-    def finished(self, index: int) -> None:
-        if index in self._done:
-            return
-        self._done.add(index)
-        self._done_speech += self._speech.get(index, 0.0)
-        self._run_speech += self._speech.get(index, 0.0)
-
-    def progress(self) -> Progress:
-        percent = 100.0 * self._done_speech / self._total if self._total > 0 else 0.0
-        if len(self._done) == len(self._speech):
-            percent = 100.0
-        elapsed = time.monotonic() - self._started
-        eta = None
-        if self._run_speech > 0 and elapsed > 0:
-            eta = max(0.0, self._total - self._done_speech) / (self._run_speech / elapsed)
-        return Progress(Stage.TRANSCRIBING, percent, len(self._done), len(self._speech), eta)
 
 
 class _Reporter:

@@ -311,6 +311,26 @@ class JobStore:
             row.data = {**row.data, "segments": segments}
             return Segment.from_dict(segments[index])
 
+    def rename_speaker(self, job_id: str, old: str, new: str) -> int:
+        """Call speaker `old` `new` in every segment of the stored transcript; how many changed.
+
+        Raises `JobNotFoundError`, or `LookupError` when there is no transcript or no segment
+        has speaker `old`.
+        """
+        with self._tx() as session:
+            self._row(session, job_id)
+            row = session.get(TranscriptRow, job_id, with_for_update=True)
+            if row is None:
+                raise LookupError("This job has no transcript yet.")
+            segments = list(row.data["segments"])
+            known = sorted({s.get("speaker") for s in segments if s.get("speaker")})
+            if old not in known:
+                listed = ", ".join(known) if known else "none (transcribe with speakers)"
+                raise LookupError(f"No speaker {old!r}; the transcript's speakers: {listed}.")
+            renamed = [{**s, "speaker": new} if s.get("speaker") == old else s for s in segments]
+            row.data = {**row.data, "segments": renamed}
+            return sum(1 for s in segments if s.get("speaker") == old)
+
 
 def _known_run_metrics(metrics: JobMetrics) -> dict[str, Any]:
     """The run's metric columns that were measured (`chunk_runs` is counted separately)."""

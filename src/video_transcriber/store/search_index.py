@@ -109,6 +109,13 @@ def snippet_html(marked: str) -> str:
     return "".join(out).replace("</mark> <mark>", " ")
 
 
+def _indexed(segment: Segment) -> str:
+    """What search sees of a segment: its text, after its speaker's name when it has one, so
+    a search for "Prof. Ada" finds what she said (and a rename re-indexes it)."""
+    text = index_text(segment.text)
+    return f"{index_text(segment.speaker)}: {text}" if segment.speaker else text
+
+
 def index_text(value: str) -> str:
     """Segment text as stored for search: the marker characters removed, whitespace collapsed."""
     return " ".join(value.translate(_CONTROL).split())
@@ -221,9 +228,7 @@ class SearchIndex:
     def replace(self, job_id: str, segments: Sequence[Segment]) -> int:
         """Index the job's segments in place of whatever was indexed for it; returns how many."""
         rows = [
-            SegmentSearchRow(
-                job_id=job_id, seg_index=i, start=s.start, end=s.end, text=index_text(s.text)
-            )
+            SegmentSearchRow(job_id=job_id, seg_index=i, start=s.start, end=s.end, text=_indexed(s))
             for i, s in enumerate(segments)
             if index_text(s.text)
         ]

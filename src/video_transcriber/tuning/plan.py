@@ -20,12 +20,15 @@ from dataclasses import asdict, dataclass, field
 
 from video_transcriber.config import ModelSettings, TuningSettings
 from video_transcriber.tuning.facts import SystemFacts
-from video_transcriber.tuning.memory import (
-    MB,
-    ModelMemory,
-    estimate_model_memory,
-    local_model_bin_bytes,
+from video_transcriber.tuning.measured import (
+    Measurements,
+    applicable,
+    batch_sentence,
+    formula_note,
+    measured_choice,
+    worker_memory,
 )
+from video_transcriber.tuning.memory import MB, ModelMemory
 
 THREADS_SWEET_SPOT = 4
 """Threads per worker beyond which adding workers pays off more than adding threads."""
@@ -107,8 +110,13 @@ def plan(
     model: ModelSettings,
     *,
     model_bin_bytes: int | None = None,
+    measurements: Measurements | None = None,
 ) -> ExecutionPlan:
-    """The execution plan for this machine (and media, if known), with reasons people can read."""
+    """The execution plan for this machine (and media, if known), with reasons people can read.
+
+    `measurements`, this machine's calibration of the model, win over the formula for workers,
+    threads, batch size and per-worker memory (`tuning.measured`); explicit settings win over both.
+    """
     reasons: list[str] = []
     cpus = max(1, facts.usable_cpus)
     reasons.append(_cpu_sentence(facts, cpus))
@@ -117,11 +125,17 @@ def plan(
     if model.device == "auto":
         reasons.append("Device 'auto' is planned as CPU; set model.device=cuda to plan for a GPU.")
 
-    memory = estimate_model_memory(
-        model.name, model.compute_type, model_bin_bytes=_bin_bytes(model, model_bin_bytes)
-    )
+    measured, why_not = applicable(measurements, model.name, model.compute_type, cpus)
+    memory = worker_memory(model, model_bin_bytes, measured)
     memory_cap = _memory_cap(facts, memory, reasons)
-    workers, threads = _workers_and_threads(cpus, memory_cap, settings, reasons)
+    choice = measured_choice(measured, cpus, memory_cap, settings)
+    if choice is not None:
+        workers, threads = choice.workers, choice.threads
+        reasons.append(choice.reason + ".")
+    else:
+        workers, threads = _workers_and_threads(cpus, memory_cap, settings, reasons)
+        if settings.workers is None and settings.threads_per_worker is None:
+            reasons.append(formula_note(model, measured, why_not))
     chunk_seconds, chunk_count = _chunking(media, settings, reasons)
     if chunk_count is not None and settings.workers is None and chunk_count < workers:
         floor = min(settings.min_workers, cpus, memory_cap)
@@ -141,6 +155,9 @@ def plan(
                 "with fewer threads would."
             )
     _warn_oversubscription(workers, threads, cpus, memory_cap, reasons)
+    if choice is not None and measured is not None and settings.batch_size is None:
+        reasons.append(batch_sentence(measured, choice))
+        return ExecutionPlan(workers, threads, chunk_seconds, choice.batch_size, reasons)
     batch_size = _batch_size(settings, CPU_BATCH_SIZE, "CPU", reasons)
     return ExecutionPlan(workers, threads, chunk_seconds, batch_size, reasons)
 
@@ -148,10 +165,6 @@ def plan(
 def _n(count: int, noun: str) -> str:
     """`3 workers`, `1 worker`."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _bin_bytes(model: ModelSettings, given: int | None) -> int | None:
-    return given if given is not None else local_model_bin_bytes(model.name)
 
 
 def _cpu_sentence(facts: SystemFacts, cpus: int) -> str:
@@ -336,8 +349,11 @@ def recommendations(
     current: ExecutionPlan,
     settings: TuningSettings,
     model: ModelSettings | None = None,
+    *,
+    measurements: Measurements | None = None,
 ) -> list[Recommendation]:
-    """Settings worth changing: where `current` differs from what this machine suits best."""
+    """Settings worth changing: where `current` differs from what this machine suits best
+    (measured, when `measurements` of this machine and model are given)."""
     model = model or ModelSettings()
     automatic = TuningSettings(
         min_workers=settings.min_workers,
@@ -345,7 +361,7 @@ def recommendations(
         max_workers=settings.max_workers,
         max_chunk_seconds=settings.max_chunk_seconds,
     )
-    best = plan(facts, None, automatic, model)
+    best = plan(facts, None, automatic, model, measurements=measurements)
     cpus = max(1, facts.usable_cpus)
     found: list[Recommendation] = []
     busy = current.workers * current.threads_per_worker

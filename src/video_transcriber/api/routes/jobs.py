@@ -33,6 +33,7 @@ from video_transcriber.api.deps import (
 )
 from video_transcriber.api.downloads import content_disposition, safe_stem
 from video_transcriber.api.schemas import (
+    SPEAKERS_PATTERN,
     ErrorBody,
     JobCreate,
     JobOptions,
@@ -78,6 +79,7 @@ _CREATE_BODY: dict[str, Any] = {
                         "language": {"type": "string", "pattern": "^[a-z]{2,3}$"},
                         "beam_size": {"type": "integer", "minimum": 1, "maximum": 16},
                         "word_timestamps": {"type": "boolean"},
+                        "speakers": {"type": "string", "pattern": SPEAKERS_PATTERN},
                     },
                 }
             },
@@ -330,7 +332,7 @@ def _form_options(fields: dict[str, str]) -> dict[str, Any]:
     """JobOptions from the form: `options` (a JSON object), then the single fields over it, as
     sent; numbers and booleans are JSON literals (`4`, `true`), validated as strictly as JSON."""
     data = _options_object(fields.get("options", ""))
-    for key in ("model", "language"):
+    for key in ("model", "language", "speakers"):
         if key in fields:
             data[key] = fields[key]
     for key in ("beam_size", "word_timestamps"):

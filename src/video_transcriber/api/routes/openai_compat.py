@@ -40,7 +40,7 @@ from video_transcriber.api.openai_shapes import (
     simple_json,
     verbose_json,
 )
-from video_transcriber.api.schemas import KNOWN_MODELS
+from video_transcriber.api.schemas import KNOWN_MODELS, SPEAKERS_PATTERN
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
 from video_transcriber.config import Settings
@@ -121,6 +121,12 @@ _FORM: dict[str, Any] = {
         "language": {"type": "string", "pattern": f"^{_LANGUAGE.pattern}$"},
         "prompt": {"type": "string"},
         "temperature": {"type": "number", "minimum": 0, "maximum": 1},
+        "speakers": {
+            "type": "string",
+            "pattern": SPEAKERS_PATTERN,
+            "description": "Extra: who spoke when (auto, off, 1-20); `speaker` on segments.",
+        },
+        "diarize": {"type": "boolean", "description": "Extra: `true` means `speakers=auto`."},
     },
 }
 _TRANSCRIPTION: dict[int | str, dict[str, Any]] = {
@@ -232,9 +238,25 @@ def _params(lists: dict[str, list[str]], settings: Settings) -> _Params:
         language=_language(_one(lists, "language")),
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,
+        speakers=_speakers(lists),
     )
     segments = not granularities or "segment" in granularities
     return _Params(fmt, options, segments=segments, words=words)
+
+
+def _speakers(lists: dict[str, list[str]]) -> str | None:
+    """The extra `speakers` (auto, off, 1-20), or `diarize=true` for auto: speakers on every
+    verbose_json segment, and speaker prefixes in srt, vtt and text."""
+    value = _one(lists, "speakers")
+    if value is None and (_one(lists, "diarize") or "").lower() in ("true", "1"):
+        value = "auto"
+    if value is None:
+        return None
+    if not re.fullmatch(SPEAKERS_PATTERN, value):
+        raise OpenAIError(
+            400, "speakers must be 'auto', 'off' or a number from 1 to 20.", param="speakers"
+        )
+    return value
 
 
 def _response_format(value: str | None) -> str:

@@ -9,6 +9,7 @@ app's settings and retunes the pool from the next job on.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 from typing import Annotated
@@ -16,9 +17,10 @@ from typing import Annotated
 import psutil
 from fastapi import APIRouter, Body, Query
 
-from video_transcriber.api.deps import OwnerDep, SettingsDep, StoreDep, TuningDep
+from video_transcriber.api.deps import LiveDep, OwnerDep, SettingsDep, StoreDep, TuningDep
 from video_transcriber.api.metrics import status_counts
 from video_transcriber.api.performance_schemas import (
+    CaptionsPublic,
     ChildProcess,
     HistoryItem,
     HistoryPublic,
@@ -76,6 +78,7 @@ def optimization(tuning: TuningDep, _owner: OwnerDep) -> OptimizationPublic:
         optimal_plan=PlanPublic.of(tuning.optimal_plan(facts)),
         recommendations=[RecommendationPublic.of(item) for item in advice],
         optimal=not advice,
+        notes=tuning.notes(current),
     )
 
 
@@ -97,8 +100,9 @@ def optimize(
 
 
 @router.get("/api/performance/live", response_model=LivePublic)
-def live(tuning: TuningDep, store: StoreDep, _owner: OwnerDep) -> LivePublic:
-    """CPU and memory use now, the service's memory, running jobs and the queue."""
+def live(tuning: TuningDep, store: StoreDep, engine: LiveDep, _owner: OwnerDep) -> LivePublic:
+    """CPU and memory use now, the service's memory, running jobs and the queue, and the live
+    caption streams with their latency."""
     per_cpu = psutil.cpu_percent(interval=CPU_SAMPLE_SECONDS, percpu=True)
     memory = psutil.virtual_memory()
     counts = status_counts(store)
@@ -117,6 +121,7 @@ def live(tuning: TuningDep, store: StoreDep, _owner: OwnerDep) -> LivePublic:
         active_jobs=counts[JobStatus.RUNNING],
         queue_length=counts[JobStatus.QUEUED],
         pool=None if pool is None else PoolPublic(workers=pool[0], threads_per_worker=pool[1]),
+        captions=CaptionsPublic.model_validate(dataclasses.asdict(engine.stats.snapshot())),
     )
 
 

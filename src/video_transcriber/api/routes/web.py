@@ -52,6 +52,11 @@ def upload_page(request: Request) -> HTMLResponse:
     return _page(request, "upload.html", "upload", title="Upload")
 
 
+@router.get("/live", response_class=HTMLResponse)
+def live_page(request: Request) -> HTMLResponse:
+    return _page(request, "live.html", "live", title="Live captions")
+
+
 @router.get("/sessions", response_class=HTMLResponse)
 def sessions_page(request: Request) -> HTMLResponse:
     return _page(request, "sessions.html", "sessions", title="Sessions")

@@ -1,7 +1,9 @@
 // Performance page: machine facts, the plan and its reasons, recommendations to apply, live
-// CPU / memory / queue charts, and per-job history with a real-time-factor chart.
+// CPU / memory / queue charts with this machine's last calibration beside them (calibration.js),
+// and per-job history with a real-time-factor chart.
 
 import { api, bytes, date, duration, el, toast } from "./api.js";
+import { startCalibration } from "./calibration.js";
 import { COLORS, barChart, lineChart } from "./charts.js";
 
 const LIVE_MS = 1500;
@@ -58,8 +60,9 @@ async function apply(body, button) {
 async function loadRecommendations() {
   const data = await api("/api/performance/optimization");
   const list = document.getElementById("recommendations");
+  const notes = (data.notes || []).map((note) => el("li", { class: "rec warning" }, note));
   if (data.optimal || !data.recommendations.length) {
-    list.replaceChildren(el("li", { class: "muted" }, "The current settings suit this machine; nothing to change."));
+    list.replaceChildren(...notes, el("li", { class: "muted" }, "The current settings suit this machine; nothing to change."));
     return;
   }
   const items = data.recommendations.map((item) => {
@@ -77,7 +80,7 @@ async function loadRecommendations() {
   });
   const all = el("button", { type: "button" }, "Apply the recommended plan");
   all.addEventListener("click", () => apply({}, all));
-  list.replaceChildren(...items, el("li", { class: "rec" }, all));
+  list.replaceChildren(...notes, ...items, el("li", { class: "rec" }, all));
 }
 
 function push(series, value) {
@@ -149,6 +152,7 @@ function drawRtf() {
 }
 
 Promise.all([loadOverview(), loadRecommendations(), loadHistory()]).catch((err) => toast(err.message, { error: true }));
+startCalibration(() => Promise.all([loadOverview(), loadRecommendations()]));
 liveTick();
 window.addEventListener("resize", () => {
   drawLive();

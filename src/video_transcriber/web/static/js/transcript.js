@@ -1,5 +1,7 @@
 // The transcript list on the session page: segments in time order, click (or Enter) to seek,
 // the segment being played highlighted and kept in view, inline correction saved to the API.
+// With speakers, each segment shows its speaker's name in that speaker's colour (by order of
+// first appearance); clicking a name renames that speaker everywhere (PATCH .../speakers).
 
 import { api, clock, el, toast } from "./api.js";
 
@@ -13,13 +15,21 @@ export class TranscriptView {
     this.nodes = [];
     this.current = -1;
     this.editable = false;
+    this.speakers = [];
     this.onSeek = () => {};
+  }
+
+  /** The colour slot of a speaker: 0 for the first heard, 1 for the next, six in turn. */
+  colour(name) {
+    if (!this.speakers.includes(name)) this.speakers.push(name);
+    return this.speakers.indexOf(name) % 6;
   }
 
   /** The finished transcript: segments carry their index (`id`) and may be corrected. */
   setFinal(segments) {
     this.editable = true;
     this.segments = segments.map((s, i) => ({ ...s, index: s.id ?? i }));
+    this.speakers = [];
     this.nodes = this.segments.map((s) => this.node(s));
     this.list.replaceChildren(...this.nodes);
     this.current = -1;
@@ -53,8 +63,10 @@ export class TranscriptView {
         "aria-label": `${clock(segment.start)}: ${segment.text.trim()}`,
       },
       el("span", { class: "t", "aria-hidden": "true" }, clock(segment.start)),
+      ...(segment.speaker ? [this.who(segment.speaker)] : []),
       text,
     );
+    if (segment.speaker) li.classList.add(`spk-${this.colour(segment.speaker)}`);
     li.addEventListener("click", (event) => {
       if (li.querySelector(".edit-box")) return;
       if (event.detail > 1) return;
@@ -76,6 +88,41 @@ export class TranscriptView {
       }
     });
     return li;
+  }
+
+  who(name) {
+    const button = el(
+      "button",
+      { type: "button", class: "who", title: "Rename this speaker everywhere" },
+      name,
+    );
+    button.addEventListener("click", (event) => {
+      event.stopPropagation();
+      this.rename(button.textContent);
+    });
+    return button;
+  }
+
+  async rename(old) {
+    if (!this.editable) return;
+    const name = (window.prompt(`Rename "${old}" to:`, old) || "").trim();
+    if (!name || name === old) return;
+    try {
+      await api(`/api/jobs/${this.jobId}/speakers`, {
+        method: "PATCH",
+        body: { speaker: old, name },
+      });
+      for (const [i, segment] of this.segments.entries()) {
+        if (segment.speaker !== old) continue;
+        segment.speaker = name;
+        const button = this.nodes[i].querySelector(".who");
+        if (button) button.textContent = name;
+      }
+      this.speakers = this.speakers.map((s) => (s === old ? name : s));
+      toast(`"${old}" is now "${name}" in every download and in search.`);
+    } catch (err) {
+      toast(err.message, { error: true });
+    }
   }
 
   /** Highlight the segment playing at `time` and, if following, scroll it into view. */

@@ -142,6 +142,7 @@ function jobOptions() {
   if (language) options.language = language;
   if (model && model !== config.default_model) options.model = model;
   if (beam) options.beam_size = Number(beam);
+  if (document.getElementById("speakers").checked) options.speakers = "auto";
   const keywords = splitKeywords(document.getElementById("job-keywords").value);
   if (keywords.length) options.keywords = keywords;
   return options;

@@ -1,8 +1,8 @@
 """Study tools: passage vectors (a blob per passage) and study guides (chapters, key sentences,
 key terms) per job; both cascade when a job is deleted.
 
-Revision ID: 0003_study
-Revises: 0002_insights
+Revision ID: 0004_study
+Revises: 0003_calibration
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_study"
-down_revision = "0002_insights"
+revision = "0004_study"
+down_revision = "0003_calibration"
 branch_labels = None
 depends_on = None
 
