@@ -39,7 +39,7 @@ from video_transcriber.languages.options import check_language_options
 app = typer.Typer(help="Turn lecture videos into timestamped transcripts.", no_args_is_help=True)
 
 DEFAULT_FORMATS = "txt,srt"
-FORMATS_HELP = "Comma-separated: txt,srt,vtt,json,tsv,md,html."
+FORMATS_HELP = "Comma-separated: txt,srt,vtt,json,tsv,md,html,chapters."
 """Help for `--formats` (`transcribe` and `upload`); a test keeps it in step with `formats`."""
 EXIT_FAILED_FILES = 1
 """`transcribe` exits with this when any input could not be transcribed."""

@@ -4,6 +4,7 @@ rich progress display, failure and tuning reports. Kept apart so `cli.py` stays 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,8 +100,13 @@ def parse_formats(value: str) -> list[str]:
 def write_outputs(
     transcript: Transcript, source: Path, out_dir: Path, formats: list[str], settings: Settings
 ) -> list[Path]:
-    """Write `out_dir/<source stem>.<format>` for each format; each file appears whole or not."""
-    from video_transcriber.formats import STUDY_FORMATS, render
+    """Write `out_dir/<source stem>.<format>` for each format; each file appears whole or not.
+
+    Asking for `chapters` builds the study guide (embedding every passage, ~10 % of the
+    transcription time), and then json, md and html carry it too; without it they do not, so
+    plain transcription costs no embedding.
+    """
+    from video_transcriber.formats import EXTENSIONS, STUDY_FORMATS, render
     from video_transcriber.insights import analyze
 
     insights = None
@@ -112,10 +118,12 @@ def write_outputs(
             duration=transcript.duration,
             language=transcript.language,
         )
+    if insights is not None and "chapters" in formats and settings.study.enabled:
+        insights = dataclasses.replace(insights, study=_study_guide(transcript, settings))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
-        target = out_dir / f"{source.stem}.{fmt}"
+        target = out_dir / f"{source.stem}{EXTENSIONS[fmt]}"
         partial = target.with_name(target.name + ".partial")
         partial.write_text(
             render(transcript, fmt, insights=insights, title=source.stem), encoding="utf-8"
@@ -123,6 +131,20 @@ def write_outputs(
         os.replace(partial, target)
         written.append(target)
     return written
+
+
+def _study_guide(transcript: Transcript, settings: Settings) -> dict[str, Any]:
+    from video_transcriber.study.embedding import load_embedder
+    from video_transcriber.study.guide import build_guide
+
+    guide = build_guide(
+        transcript.segments,
+        duration=transcript.duration,
+        embedder=load_embedder(settings.study.threads),
+        settings=settings.study,
+        language=transcript.language or "en",
+    )
+    return guide.to_dict()
 
 
 class _EtaColumn(ProgressColumn):

@@ -182,6 +182,25 @@ class CelerySettings(BaseModel):
     """How often the executor looks for finished chunks in the result backend."""
 
 
+class StudySettings(BaseModel):
+    """Study tools: chapters, key sentences and terms, semantic passage search (`study/`)."""
+
+    enabled: bool = True
+    """Embed passages and build chapters when a job completes; off leaves only keyword search."""
+    threads: int = Field(default=2, ge=1, le=64)
+    """CPU threads of the embedding engine (read once, when the model first loads in a process)."""
+    passage_words: int = Field(default=60, ge=10, le=300)
+    """Target words per passage: the unit that is embedded, searched and segmented into chapters."""
+    min_chapter_seconds: float = Field(default=90.0, ge=10.0)
+    """No chapter is shorter than this; a talk shorter than twice it stays one chapter."""
+    boundary_depth: float = Field(default=0.1, gt=0.0, lt=2.0)
+    """How deep a similarity valley between neighbouring passages must be to start a chapter."""
+    key_sentences: int = Field(default=8, ge=1, le=20)
+    """Sentences in the lecture summary (5-10 suit a lecture of an hour)."""
+    key_terms: int = Field(default=10, ge=1, le=50)
+    """Key terms listed, each with where it is first explained."""
+
+
 class LiveSettings(BaseModel):
     """Live captions (`GET /api/live`, `video-transcriber live`): the streaming engine's policy."""
 
@@ -282,6 +301,7 @@ class Settings(BaseSettings):
     broker_url: str = "redis://127.0.0.1:6379/0"
     """Celery broker and result backend (Redis) for `executor = "celery"`."""
     celery: CelerySettings = Field(default_factory=CelerySettings)
+    study: StudySettings = Field(default_factory=StudySettings)
     live: LiveSettings = Field(default_factory=LiveSettings)
     speakers: SpeakerSettings = Field(default_factory=SpeakerSettings)
 

@@ -47,7 +47,7 @@ def test_correction_reaches_every_export_search_and_insights(
         "the corrected entropy line",
         "chunk 2",
     ]
-    hits = client.get("/api/search", params={"q": "entropy"}).json()["hits"]
+    hits = client.get("/api/search", params={"q": "entropy", "mode": "keyword"}).json()["hits"]
     assert [(h["job_id"], h["segment_index"]) for h in hits] == [(done_job, 1)]
     client.put(f"/api/jobs/{done_job}/keywords", json={"keywords": ["entropy"]})
     insights = client.get(f"/api/jobs/{done_job}/insights").json()

@@ -23,6 +23,7 @@ TOP_LEVEL = [
     "insights",
     "language_probability",
     "task",
+    "chapters",
 ]
 
 
@@ -30,6 +31,7 @@ def test_schema_fields_and_order(lecture: Transcript, lecture_insights: Insights
     document = json.loads(render(lecture, "json", insights=lecture_insights, title="Week 3"))
     assert list(document) == TOP_LEVEL
     assert document["schema_version"] == 1
+    assert document["chapters"] == []  # no study guide given
     assert document["title"] == "Week 3"
     assert document["language"] == "en" and document["model"] == "tiny.en"
     assert document["plan"] == {"workers": 2, "threads_per_worker": 1}

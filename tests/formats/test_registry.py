@@ -7,16 +7,17 @@ import pytest
 from video_transcriber.domain import Transcript
 from video_transcriber.formats import CONTENT_TYPES, EXTENSIONS, FORMATS, render
 
-ALL = ["txt", "srt", "vtt", "json", "tsv", "md", "html"]
+ALL = ["txt", "srt", "vtt", "json", "tsv", "md", "html", "chapters"]
 
 
 def test_every_format_is_registered() -> None:
     assert list(FORMATS) == ALL
     assert set(CONTENT_TYPES) == set(ALL) and EXTENSIONS["srt"] == ".srt"
+    assert EXTENSIONS["chapters"] == ".chapters.vtt"
 
 
 def test_unknown_format_lists_the_supported_ones(lecture: Transcript) -> None:
-    with pytest.raises(ValueError, match=r"'docx'.*txt, srt, vtt, json, tsv, md, html"):
+    with pytest.raises(ValueError, match=r"'docx'.*txt, srt, vtt, json, tsv, md, html, chapters"):
         render(lecture, "docx")
 
 

@@ -93,12 +93,14 @@ def test_jfk_keyword_sentence_and_times(service: TestClient, jfk: str) -> None:
 
 
 def test_jfk_is_searchable(service: TestClient, jfk: str) -> None:
-    found = service.get("/api/search", params={"q": "country"}).json()
+    found = service.get("/api/search", params={"q": "country", "mode": "keyword"}).json()
     hits = [h for h in found["hits"] if h["job_id"] == jfk]
     assert hits and "<mark>country</mark>" in hits[0]["snippet"].lower()
     assert hits[0]["job_name"] == "jfk_inaugural_excerpt"
     assert 0.0 <= hits[0]["start"] < 11.0
-    phrase = service.get("/api/search", params={"q": '"ask not what your country"'}).json()
+    phrase = service.get(
+        "/api/search", params={"q": '"ask not what your country"', "mode": "keyword"}
+    ).json()
     assert jfk in {h["job_id"] for h in phrase["hits"]}
 
 

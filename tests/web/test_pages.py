@@ -61,6 +61,10 @@ def jfk(browser: Browser, server: LiveServer, speech_corpus_dir: Path) -> Iterat
         expect_following_a_queued_job(page)
         release()
     expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
+    # 100 % comes before `completed` (the study guide is built in between): wait for the status.
+    expect(page.locator("#session")).to_have_attribute(
+        "data-live-status", re.compile(r"^([3-9]|\d{2,})$"), timeout=DONE_TIMEOUT_MS
+    )
     expect(page.locator("#segments .segment").first).to_be_visible()
     shoot(page, "session-live")
     job_id = page.url.rsplit("/", 1)[-1]
@@ -80,7 +84,8 @@ def test_upload_shows_progress_and_transcript(page: Page, jfk: Session) -> None:
     expect(page.locator("#job-progress")).to_have_attribute("value", "100")
     segments = page.locator("#segments .segment")
     expect(segments.first).to_contain_text("fellow Americans")
-    expect(page.locator("#download-list a")).to_have_count(7)
+    expect(page.locator("#download-list a")).to_have_count(8)  # txt ... html, chapters
+    expect(page.locator("#chapter-bar button")).to_have_count(1)  # one topic: one chapter
     expect(page.locator("#insights [data-keyword='country']")).to_contain_text(
         "2\N{MULTIPLICATION SIGN}"
     )
@@ -165,7 +170,9 @@ def test_a_correction_shows_up_in_the_srt_download(
     assert "ask what you can do for your planet." in srt
     assert "for your country." not in srt
     # the search index follows the correction too
-    hits = httpx.get(f"{server.url}/api/search", params={"q": "planet"}).json()["hits"]
+    hits = httpx.get(f"{server.url}/api/search", params={"q": "planet", "mode": "keyword"}).json()[
+        "hits"
+    ]
     assert [hit["job_id"] for hit in hits] == [jfk.job_id]
 
 

@@ -1,13 +1,15 @@
 """Bodies of the insights, keyword and search endpoints, and links to moments in a recording.
 
-Every timed item (keyword mention, question, emphasis cue, search hit) carries two links to its
+Every timed item (keyword mention, question, emphasis cue, chapter, key sentence, key term,
+search hit) carries two links to its
 moment: `link`, the web UI's job page at that second (`/jobs/{id}?t=SECONDS`), and `media_url`,
 the media itself with a media-fragment (`/api/jobs/{id}/media#t=SECONDS`) for any player.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -87,6 +89,54 @@ class TotalsPublic(BaseModel):
     )
 
 
+SearchMode = Literal["keyword", "semantic", "hybrid"]
+
+
+class ChapterPublic(Moment):
+    title: str = Field(description="The chapter's key phrases, joined.")
+    summary: list[str] = Field(description="One to three of its most central sentences.")
+    key_phrases: list[str]
+
+
+class KeySentencePublic(Moment):
+    text: str
+    chapter: int = Field(description="Index of the chapter the sentence is in.")
+
+
+class KeyTermPublic(BaseModel):
+    term: str
+    mentions: int
+    first_mention: float
+    explained_at: float = Field(description="Start of the sentence that explains the term.")
+    sentence: str
+    how: Literal["definition", "first mention"] = Field(
+        description="`definition` when a sentence defines it; else where it is first said."
+    )
+    link: str
+    media_url: str
+
+
+class StudyPublic(BaseModel):
+    """The study guide: chapters that tile the recording, key sentences, key terms."""
+
+    chapters: list[ChapterPublic]
+    key_sentences: list[KeySentencePublic]
+    key_terms: list[KeyTermPublic]
+
+    @classmethod
+    def of(cls, job_id: str, data: dict[str, Any]) -> StudyPublic:
+        def timed(item: dict[str, Any], at: str = "start") -> dict[str, Any]:
+            return {**item, **moment_links(job_id, float(item[at]))}
+
+        return cls(
+            chapters=[ChapterPublic(**timed(c)) for c in data.get("chapters", ())],
+            key_sentences=[KeySentencePublic(**timed(k)) for k in data.get("key_sentences", ())],
+            key_terms=[
+                KeyTermPublic(**timed(t, "explained_at")) for t in data.get("key_terms", ())
+            ],
+        )
+
+
 class SpeakerTimePublic(BaseModel):
     speaker: str
     seconds: float = Field(description="Seconds of talk.")
@@ -105,6 +155,9 @@ class InsightsPublic(BaseModel):
     questions: list[QuestionPublic]
     emphasis: list[EmphasisPublic]
     totals: TotalsPublic
+    study: StudyPublic | None = Field(
+        default=None, description="Chapters, key sentences and key terms (null: not built)."
+    )
     speakers: list[SpeakerTimePublic] = Field(
         default_factory=list, description="Talk time per speaker, most first (with speakers)."
     )
@@ -140,6 +193,7 @@ class InsightsPublic(BaseModel):
             questions=[QuestionPublic(**timed(q)) for q in data["questions"]],
             emphasis=[EmphasisPublic(**timed(c)) for c in data["emphasis"]],
             totals=TotalsPublic(**data["totals"]),
+            study=StudyPublic.of(job_id, data["study"]) if data.get("study") else None,
             speakers=[SpeakerTimePublic(**t) for t in data["speakers"]],
         )
 
@@ -152,10 +206,15 @@ class SearchHitPublic(Moment):
         description="HTML: the segment's text escaped, matches wrapped in `<mark>`…`</mark>`."
     )
     score: float = Field(description="Relevance; higher is better.")
+    matched_by: list[Literal["keyword", "semantic"]] = Field(
+        default_factory=lambda: list[Literal["keyword", "semantic"]](["keyword"]),
+        description="Which searches found this moment (hybrid mode fuses both).",
+    )
 
     @classmethod
-    def of(cls, hit: SearchHit) -> SearchHitPublic:
+    def of(cls, hit: SearchHit, matched_by: Sequence[str] = ("keyword",)) -> SearchHitPublic:
         return cls(
+            matched_by=list(matched_by),  # type: ignore[arg-type]
             job_id=hit.job_id,
             job_name=hit.job_name,
             segment_index=hit.segment_index,
@@ -169,6 +228,7 @@ class SearchHitPublic(Moment):
 
 class SearchResults(BaseModel):
     query: str
+    mode: SearchMode = "keyword"
     terms: list[str] = Field(description="The words and phrases searched for (all must match).")
     total: int
     limit: int

@@ -36,7 +36,7 @@ def integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-TranscriptFormat = Literal["txt", "srt", "vtt", "json", "tsv", "md", "html"]
+TranscriptFormat = Literal["txt", "srt", "vtt", "json", "tsv", "md", "html", "chapters"]
 
 
 class FieldError(BaseModel):

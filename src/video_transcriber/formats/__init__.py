@@ -1,4 +1,5 @@
-"""Transcript writers: txt, srt, vtt, json, tsv, md, html — pure functions from data to text.
+"""Transcript writers: txt, srt, vtt, json, tsv, md, html, chapters (a WebVTT chapters track) —
+pure functions from data to text.
 
 `render(transcript, fmt, ...)` picks the writer by name; `FORMATS` maps each name to its
 `render` function (all share one signature, `common.Renderer`), and `CONTENT_TYPES` /
@@ -11,7 +12,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from video_transcriber.domain import Transcript
-from video_transcriber.formats import html_page, json_doc, markdown, srt, tsv, txt, vtt
+from video_transcriber.formats import chapters, html_page, json_doc, markdown, srt, tsv, txt, vtt
 from video_transcriber.formats.common import Renderer
 from video_transcriber.formats.json_doc import parse_json, parse_json_insights
 from video_transcriber.formats.tsv import parse_tsv
@@ -29,8 +30,8 @@ __all__ = [
     "render",
 ]
 
-STUDY_FORMATS = frozenset({"json", "md", "html"})
-"""Formats that carry the lecture's insights (questions, emphasis, keywords)."""
+STUDY_FORMATS = frozenset({"json", "md", "html", "chapters"})
+"""Formats that carry the lecture's insights (questions, emphasis, keywords, chapters)."""
 
 FORMATS: MappingProxyType[str, Renderer] = MappingProxyType(
     {
@@ -41,6 +42,7 @@ FORMATS: MappingProxyType[str, Renderer] = MappingProxyType(
         "tsv": tsv.render,
         "md": markdown.render,
         "html": html_page.render,
+        "chapters": chapters.render,
     }
 )
 """Format name -> writer."""
@@ -54,12 +56,15 @@ CONTENT_TYPES: MappingProxyType[str, str] = MappingProxyType(
         "tsv": "text/tab-separated-values; charset=utf-8",
         "md": "text/markdown; charset=utf-8",
         "html": "text/html; charset=utf-8",
+        "chapters": "text/vtt; charset=utf-8",
     }
 )
 """Format name -> HTTP Content-Type."""
 
-EXTENSIONS: MappingProxyType[str, str] = MappingProxyType({name: f".{name}" for name in FORMATS})
-"""Format name -> file extension (each format's name is its extension)."""
+EXTENSIONS: MappingProxyType[str, str] = MappingProxyType(
+    {**{name: f".{name}" for name in FORMATS}, "chapters": ".chapters.vtt"}
+)
+"""Format name -> file extension (each format's name is its extension; chapters are a VTT)."""
 
 
 def render(

@@ -1,4 +1,5 @@
-"""One standalone HTML page: transcript with clickable timestamps, search, and the study insights.
+"""One standalone HTML page: transcript with clickable timestamps, search, and the study insights
+(with a study guide: a chapter bar and chapter, key-sentence and key-term lists, `html_study`).
 
 Works offline from a single file: CSS and JS are inline (`html_assets`), nothing is fetched, and
 a Content-Security-Policy forbids fetching anything but the optional media file. Every piece of
@@ -19,6 +20,8 @@ from video_transcriber.domain import Transcript
 from video_transcriber.formats.common import insights_or_basic, percent
 from video_transcriber.formats.highlight import Mark, MarkedSegment, css_classes, mark_segments
 from video_transcriber.formats.html_assets import CSS, JS
+from video_transcriber.formats.html_study import CSS as STUDY_CSS
+from video_transcriber.formats.html_study import chapter_bar, study_sections
 from video_transcriber.formats.timecode import clock
 from video_transcriber.insights import TextStream
 from video_transcriber.insights.model import Insights, KeywordSummary
@@ -52,8 +55,9 @@ def render(
         f'<!DOCTYPE html>\n<html{lang}>\n<head>\n<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
-        f"<title>{_e(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        f"<title>{_e(heading)}</title>\n<style>{CSS}{STUDY_CSS}</style>\n</head>\n<body>",
         _header(transcript, found, heading, media_url),
+        chapter_bar(found.study, lambda start: _segment_for(stream, start)),
         "<main>",
         _aside(found, stream),
         _article(transcript, mark_segments(stream, found)),
@@ -111,6 +115,7 @@ def _link(start: float, segment_index: int) -> str:
 
 def _aside(found: Insights, stream: TextStream) -> str:
     parts = ['<aside class="insights">', _legend()]
+    parts += study_sections(found.study, lambda t: _link(t, _segment_for(stream, t)))
     parts += _section(
         f"Questions ({len(found.questions)})",
         (

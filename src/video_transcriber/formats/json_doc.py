@@ -12,7 +12,9 @@ Schema (version 1; fields are only ever added, never renamed or removed):
                   }],
      "insights": {...} | null,                                          # Insights.to_dict()
      "language_probability": float | null,    # how sure detection was; null when given
-     "task": "transcribe" | "translate"}      # translate: English text, `language` spoken
+     "task": "transcribe" | "translate",      # translate: English text, `language` spoken
+     "chapters": [{"start", "end", "title", "summary": [str], "key_phrases": [str]}]}
+                                                 # [] when the study tools made no guide
 
 Times are seconds rounded half-up to the millisecond (negative times become 0), as in SRT.
 """
@@ -76,6 +78,7 @@ def to_document(
         "insights": insights.to_dict() if insights is not None else None,
         "language_probability": _probability(transcript.language_probability),
         "task": transcript.task,
+        "chapters": list(insights.study.get("chapters", ())) if insights and insights.study else [],
     }
 
 

@@ -1,4 +1,5 @@
-"""Markdown study sheet: title, totals, questions, emphasis cues, keyword mentions, transcript.
+"""Markdown study sheet: title, totals, chapters, key sentences and terms (when the study tools
+made a guide), questions, emphasis cues, keyword mentions, transcript.
 
 Every item carries a `[HH:MM:SS]` timestamp. Transcript text is backslash-escaped so nothing in
 what was said (`*`, `_`, `#`, `<`, `[`…) turns into formatting, links or raw HTML; keyword
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 
 from video_transcriber.domain import Transcript
+from video_transcriber.formats.chapters import markdown_sections
 from video_transcriber.formats.common import insights_or_basic, percent
 from video_transcriber.formats.timecode import clock
 from video_transcriber.insights import phrase_pattern
@@ -39,6 +41,7 @@ def render(
     found = insights_or_basic(transcript, insights)
     lines = [f"# {md_escape(title) or 'Transcript'}", ""]
     lines += _totals(transcript, found)
+    lines += markdown_sections(dict(found.study) if found.study else None, md_escape)
     lines += _questions(found)
     lines += _emphasis(found)
     lines += _keywords(found)

@@ -90,6 +90,9 @@ class Insights:
     questions: tuple[Question, ...]
     emphasis: tuple[EmphasisCue, ...]
     totals: Totals
+    study: Mapping[str, Any] | None = None
+    """The study guide (`study.StudyGuide.to_dict`: chapters, key_sentences, key_terms) when
+    the study tools made one; attached by the job service, not computed by `analyze`."""
     speakers: tuple[SpeakerTime, ...] = ()
     """Talk time per speaker, most first; empty without diarization."""
 
@@ -127,6 +130,7 @@ class Insights:
                 "words_per_minute": float(self.totals.words_per_minute),
                 "units": self.totals.units,
             },
+            **({"study": dict(self.study)} if self.study is not None else {}),
             "speakers": [
                 {
                     "speaker": t.speaker,
@@ -179,6 +183,7 @@ class Insights:
                 words_per_minute=float(totals["words_per_minute"]),
                 units=str(totals.get("units", "words")),
             ),
+            study=dict(data["study"]) if isinstance(data.get("study"), Mapping) else None,
             speakers=tuple(
                 SpeakerTime(
                     str(t["speaker"]), float(t["seconds"]), float(t["share"]), int(t["segments"])

@@ -9,13 +9,16 @@ Edits in quick succession share that recompute (`refresh_owner`): while one runs
 further edits only ask it to go round once more, so a burst of edits never queues a recompute
 of every job per edit (each would hold a worker thread the API needs).
 
-`transcript_ready` is the manager's completion hook: it indexes the segments for search and
-computes the insights. It never raises: a job whose insights could not be computed is still a
-completed job, and the next read computes them.
+`transcript_ready` is the manager's completion hook: it indexes the segments for search,
+computes the insights and has `jobs.job_study` embed the passages and build the study guide
+(chapters, key sentences, key terms), which `insights_for` attaches to the insights. It never
+raises: a job whose insights could not be computed is still a completed job, and the next read
+computes them (a job whose study guide could not be built has none until its text changes).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -29,9 +32,10 @@ from sqlalchemy.orm import sessionmaker
 
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Transcript
-from video_transcriber.errors import JobNotFoundError
+from video_transcriber.errors import JobNotFoundError, VideoTranscriberError
 from video_transcriber.formats import STUDY_FORMATS
 from video_transcriber.insights import Insights, analyze
+from video_transcriber.jobs.job_study import JobStudy
 from video_transcriber.store.insight_tables import JobInsightsRow, SegmentSearchRow
 from video_transcriber.store.job import Job
 from video_transcriber.store.job_store import JobStore
@@ -63,6 +67,8 @@ class JobInsights:
         self._refresh_lock = threading.Lock()
         self._refreshing: set[str] = set()
         self._refresh_again: set[str] = set()
+        self.study = JobStudy(store, settings.study) if settings.study.enabled else None
+        """Chapters, key sentences and terms, semantic search (None: study tools off)."""
 
     def render_extras(
         self, job: Job, transcript: Transcript, fmt: str, *, media_url: str | None = None
@@ -97,6 +103,16 @@ class JobInsights:
             return  # deleted as it finished
         except (SQLAlchemyError, ValueError, KeyError, TypeError):
             log.exception("insights for job %s could not be computed; they will be on read", job_id)
+        self._study_ready(job_id, transcript)
+
+    def _study_ready(self, job_id: str, transcript: Transcript) -> None:
+        """Embed passages and build the study guide; a failure leaves the job without them."""
+        if self.study is None:
+            return
+        try:
+            self.study.transcript_ready(job_id, transcript)
+        except (SQLAlchemyError, VideoTranscriberError, ValueError):
+            log.exception("the study guide of job %s could not be built", job_id)
 
     def job_completed(self, job_id: str) -> None:
         """`transcript_ready` for a job already completed (backfill, or after segment edits)."""
@@ -116,12 +132,13 @@ class JobInsights:
             return None
         keywords = self.keywords_for(job)
         current = self._current(job.id, keywords, job.language)
-        if current is not None:
-            return current
-        transcript = transcript or self.store.transcript(job.id)
-        if transcript is None:
-            return None
-        return self._compute(job, transcript, keywords)
+        if current is None:
+            transcript = transcript or self.store.transcript(job.id)
+            if transcript is None:
+                return None
+            current = self._compute(job, transcript, keywords)
+        study = self.study.guide(job.id) if self.study is not None else None
+        return dataclasses.replace(current, study=study) if study is not None else current
 
     def _current(
         self, job_id: str, keywords: Sequence[str], language: str | None

@@ -47,7 +47,7 @@ from video_transcriber.api.streaming import declared_length, stream_body
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
 from video_transcriber.errors import UploadError, UploadTooLargeError
-from video_transcriber.formats import CONTENT_TYPES, render
+from video_transcriber.formats import CONTENT_TYPES, EXTENSIONS, render
 from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.jobs.intake import JobIntake, QueuedJob
 from video_transcriber.jobs.job_insights import JobInsights
@@ -213,8 +213,8 @@ def get_transcript(
     owner: ReaderDep,
     fmt: Annotated[TranscriptFormat, Query(alias="format")] = "txt",
 ) -> Response:
-    """The finished transcript as txt, srt, vtt, json, tsv, md (study sheet) or html
-    (standalone searchable page), as a download."""
+    """The finished transcript as txt, srt, vtt, json, tsv, md (study sheet), html
+    (standalone searchable page) or chapters (a WebVTT `kind="chapters"` track), as a download."""
     job = store.get(str(job_id), owner=owner)
     transcript = store.transcript(job.id) if job.status is JobStatus.COMPLETED else None
     if transcript is None:
@@ -231,7 +231,7 @@ def get_transcript(
     return Response(
         content=body,
         media_type=CONTENT_TYPES[fmt],
-        headers={"Content-Disposition": content_disposition(job.name, fmt)},
+        headers={"Content-Disposition": content_disposition(job.name, EXTENSIONS[fmt][1:])},
     )
 
 

@@ -2,7 +2,7 @@
 // once done, the player beside the synced transcript, insights, downloads and corrections.
 
 import { api, apiKey, bytes, date, duration, el, signedUrl, toast } from "./api.js";
-import { renderInsights } from "./insights.js";
+import { renderChapterBar, renderInsights } from "./insights.js";
 import { TranscriptView } from "./transcript.js";
 
 const VIDEO = /\.(mp4|m4v|mkv|webm|mov|avi|ogv|mpe?g|wmv|flv|3gp|ts)$/i;
@@ -243,7 +243,9 @@ async function loadInsights() {
   const panel = document.getElementById("insights");
   try {
     const insights = await api(`/api/jobs/${jobId}/insights`);
-    renderInsights(document.getElementById("insights-body"), insights.insights || insights, seek);
+    const found = insights.insights || insights;
+    renderInsights(document.getElementById("insights-body"), found, seek);
+    renderChapterBar(document.getElementById("chapter-bar"), found.study, seek);
     panel.hidden = false;
   } catch (err) {
     if (err.status !== 404) toast(`Insights: ${err.message}`, { error: true });

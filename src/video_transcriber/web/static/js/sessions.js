@@ -93,7 +93,8 @@ function hitItem(hit) {
 }
 
 async function search(query) {
-  const params = new URLSearchParams({ q: query });
+  const mode = document.getElementById("search-mode").value;
+  const params = new URLSearchParams({ q: query, mode });
   history.replaceState(null, "", `?${params}`);
   let page;
   try {
@@ -138,6 +139,8 @@ document.getElementById("next-page").addEventListener("click", () => {
 });
 
 const initial = new URLSearchParams(location.search).get("q");
+const initialMode = new URLSearchParams(location.search).get("mode");
+if (initialMode) document.getElementById("search-mode").value = initialMode;
 if (initial) {
   searchInput.value = initial;
   search(initial);
