@@ -1,4 +1,4 @@
-"""ORM tables for the study tools (migration 0004_study): passage vectors and study guides.
+"""ORM tables for the study tools (migration 0005_study): passage vectors and study guides.
 
 `study_passages` is one row per passage of a completed job: its time span, text and embedding
 as a blob (`study.vectors.to_blob`, 1,536 bytes: 384 little-endian float32). The same blob
