@@ -21,6 +21,10 @@ from video_transcriber.domain import JobStatus
 from video_transcriber.insights.speakers import talk_times
 
 MAX_NAME_CHARS = 80
+NOT_BLANK = r"[^\s\x1c-\x1f\x85\ufeff]"
+"""A name holds at least one character that is not white space, by the white space of JSON
+Schema's regular expressions and of Python's `str.split` alike (each counts a few the other
+does not), so the document and the check below refuse the same names."""
 
 router = APIRouter(tags=["jobs"])
 
@@ -30,13 +34,17 @@ class SpeakerRename(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    speaker: str = Field(min_length=1, max_length=MAX_NAME_CHARS, examples=["Speaker 2"])
-    name: str = Field(min_length=1, max_length=MAX_NAME_CHARS, examples=["Prof. Ada"])
+    speaker: str = Field(
+        min_length=1, max_length=MAX_NAME_CHARS, pattern=NOT_BLANK, examples=["Speaker 2"]
+    )
+    name: str = Field(
+        min_length=1, max_length=MAX_NAME_CHARS, pattern=NOT_BLANK, examples=["Prof. Ada"]
+    )
 
     @field_validator("speaker", "name")
     @classmethod
     def _one_line(cls, value: str) -> str:
-        cleaned = " ".join(value.split())
+        cleaned = " ".join(value.replace("\ufeff", " ").split())
         if not cleaned:
             raise ValueError("The name is blank; write a name.")
         return cleaned
