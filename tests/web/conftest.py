@@ -11,6 +11,7 @@ Tests skip when Chromium or the npm-installed tus client is missing (`make insta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,6 +127,18 @@ def expect_following_a_queued_job(page: Page) -> None:
     session = page.locator("#session")
     expect(session).to_have_attribute("data-first-status", "queued")
     expect(session).to_have_attribute("data-live-status", "1")
+
+
+def wait_until_completed_live(page: Page, timeout_ms: float) -> dict[str, str]:
+    """Wait until the session page followed its job to the end (100 %, then the `completed`
+    status event: the study guide is built between the two) and return its data set."""
+    session = page.locator("#session")
+    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=timeout_ms)
+    expect(session).to_have_attribute(
+        "data-live-status", re.compile(r"^([3-9]|\d{2,})$"), timeout=timeout_ms
+    )
+    live: dict[str, str] = session.evaluate("node => ({...node.dataset})")
+    return live
 
 
 def expect_followed_live(live: dict[str, str]) -> None:

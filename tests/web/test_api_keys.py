@@ -22,6 +22,7 @@ from tests.web.conftest import (
     expect_following_a_queued_job,
     require_browser_stack,
     shoot,
+    wait_until_completed_live,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
@@ -71,11 +72,11 @@ def test_session_works_with_an_api_key(
         page.wait_for_url("**/sessions/*", timeout=60_000)
         expect_following_a_queued_job(page)
         release()
-    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
+    live = wait_until_completed_live(page, DONE_TIMEOUT_MS)
     expect(page.locator("#segments .segment").first).to_contain_text("fellow Americans")
     job_id = page.url.rsplit("/", 1)[-1]
     # Followed over SSE with a signed URL (EventSource cannot send the key).
-    expect_followed_live(page.locator("#session").evaluate("node => ({...node.dataset})"))
+    expect_followed_live(live)
     expect(banner).to_be_hidden()
 
     # The player loads the media through its signed URL.

@@ -24,6 +24,7 @@ from tests.web.conftest import (
     expect_followed_live,
     expect_following_a_queued_job,
     shoot,
+    wait_until_completed_live,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
@@ -60,18 +61,14 @@ def jfk(browser: Browser, server: LiveServer, speech_corpus_dir: Path) -> Iterat
         page.wait_for_url("**/sessions/*", timeout=60_000)
         expect_following_a_queued_job(page)
         release()
-    expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
-    # 100 % comes before `completed` (the study guide is built in between): wait for the status.
-    expect(page.locator("#session")).to_have_attribute(
-        "data-live-status", re.compile(r"^([3-9]|\d{2,})$"), timeout=DONE_TIMEOUT_MS
-    )
+    live = wait_until_completed_live(page, DONE_TIMEOUT_MS)
     expect(page.locator("#segments .segment").first).to_be_visible()
     shoot(page, "session-live")
     job_id = page.url.rsplit("/", 1)[-1]
     yield Session(
         job_id=job_id,
         url=page.url,
-        live=dict(page.locator("#session").evaluate("node => ({...node.dataset})")),
+        live=live,
     )
     context.close()
 

@@ -30,7 +30,8 @@ def test_speakers_are_coloured_and_renamed_on_the_session_page(page: Page, tmp_p
     page.wait_for_url("**/sessions/*", timeout=60_000)
     expect(page.locator("#job-percent")).to_have_text("100 %", timeout=DONE_TIMEOUT_MS)
     names = page.locator("#segments .segment .who")
-    expect(names.first).to_have_text("Speaker 1")
+    # Names arrive with the finished transcript, after 100 % (the study guide is built between).
+    expect(names.first).to_have_text("Speaker 1", timeout=DONE_TIMEOUT_MS)
     assert set(names.all_text_contents()) == {"Speaker 1", "Speaker 2"}
     first, second = (
         page.locator("#segments .segment", has=page.locator(".who", has_text=name)).first
