@@ -11,9 +11,12 @@ for each event, the true remaining time is known, and three ETAs are compared wi
 * `calibration` — speech left over the calibrated rate.
 
 Target: the blended ETA within 15 % of the true remaining time once 20 % of the job is done.
+`--prior-scale F` multiplies the calibrated rate by F before the job uses it, to see how the ETA
+copes with a calibration that was wrong (taken under other load, or an unlucky run): 0.5 says
+the machine is twice as slow as it is, 2.0 twice as fast.
 Results go to bench/out/eta-<time>.json and a history record to bench/out/eta.jsonl.
 
-    .venv/bin/python bench/eta.py [--quick]
+    .venv/bin/python bench/eta.py [--quick] [--prior-scale F]
 """
 
 from __future__ import annotations
@@ -110,6 +113,10 @@ def at_check(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="10-minute lecture")
+    parser.add_argument(
+        "--prior-scale", type=float, default=1.0, metavar="F",
+        help="multiply the calibrated rate by F (simulate a miscalibrated prior)",
+    )  # fmt: skip
     args = parser.parse_args()
     minutes = 10.0 if args.quick else 60.0
     settings = Settings()
@@ -119,7 +126,8 @@ def main() -> None:
     shape = Shape(execution.workers, execution.threads_per_worker, execution.batch_size)
     load_before = [round(x, 2) for x in os.getloadavg()]
     [measured] = calibrate(settings, shapes=[shape])
-    rate = calibrated_rate(measured, shape.workers, shape.threads)
+    calibrated = calibrated_rate(measured, shape.workers, shape.threads)
+    rate = calibrated * args.prior_scale if calibrated else None
     run = run_job(info.path, settings, execution, rate)
     rows = errors(run, rate)
     check = at_check(rows)
@@ -131,7 +139,9 @@ def main() -> None:
         "lecture": {
             "minutes": minutes,
             "shape": run["shape"],
-            "calibrated_speech_rate": rate,
+            "calibrated_speech_rate": calibrated,
+            "prior_scale": args.prior_scale,
+            "expected_speech_rate": rate,
             "actual_speech_rate": round(run["total_speech"] / run["finished"], 3),
             "wall_seconds": round(run["finished"], 2),
             "error_after_20_percent": check,
@@ -163,7 +173,8 @@ def print_table(results: dict[str, Any], console: Console) -> None:
     console.print(
         f"  {'[green]PASS' if ok else '[red]FAIL'}[/] at {check['percent']:.0f} % done the "
         f"reported ETA was {check['reported']:.0%} off (target <= {TARGET_ERROR:.0%}); "
-        f"calibrated {item['calibrated_speech_rate']:.1f} s of speech/s, actual "
+        f"calibrated {item['calibrated_speech_rate']:.1f} s of speech/s (used x"
+        f"{item['prior_scale']:g}), actual "
         f"{item['actual_speech_rate']:.1f}; load {results['load_before']} -> "
         f"{results['load_after']}"
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from video_transcriber.tuning.history import (
+    PRIOR_SHARE,
+    PRIOR_TOLERANCE,
     ChunkTiming,
     Eta,
     drift,
     expected_rate,
     pool_rate,
+    prior_trust,
     scheduled_seconds,
 )
 from video_transcriber.tuning.measured import Measurements, ShapeFigures
@@ -47,9 +52,16 @@ def test_eta_uses_the_prior_first_then_the_job_more_and_more() -> None:
     eta = Eta(prior_rate=20.0, total_speech=1000.0, workers=2)  # 10 s/s per worker
     # nothing run yet: ten queued chunks of 100 s over 2 workers at 10 s/s each
     assert eta.seconds([], [100.0] * 10, 0.0, 0.0) == pytest.approx(50.0)
-    # the run's workers did 200 s of speech in 40 s of their time (5 s/s): weight 200 / 450
-    rate = (200 / 450) * 5.0 + (250 / 450) * 10.0
-    assert eta.worker_rate(200.0, 40.0) == pytest.approx(rate)
+    # the run's workers did 200 s of speech in 21 s of their time (9.5 s/s, within the prior's
+    # tolerance): weight 200 / 450
+    rate = (200 / 450) * (200 / 21) + (250 / 450) * 10.0
+    assert eta.worker_rate(200.0, 21.0) == pytest.approx(rate)
+    # at 5 s/s the job disagrees with the prior by 2x: the prior weighs 2 % of that, the job ~98 %
+    share = PRIOR_SHARE * (PRIOR_TOLERANCE / math.log(2)) ** 2
+    weight = 200 / (200 + share * 1000)
+    assert eta.worker_rate(200.0, 40.0) == pytest.approx(weight * 5.0 + (1 - weight) * 10.0)
+    assert 5.0 < (eta.worker_rate(200.0, 40.0) or 0.0) < 5.2
+    assert prior_trust(5.0, 10.0) == pytest.approx(prior_trust(20.0, 10.0))
     # no prior: the run's own rate; nothing at all: unknown
     assert Eta(None, 1000.0, 2).worker_rate(200.0, 40.0) == pytest.approx(5.0)
     assert Eta(None, 1000.0, 2).seconds([], [100.0], 0.0, 0.0) is None

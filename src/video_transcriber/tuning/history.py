@@ -9,7 +9,8 @@ the mean, so one chunk slowed by a burst of other load does not move the estimat
 `expected_rate` is the rate to plan an ETA with before a job has finished anything: recent
 timings of this machine, model and shape if there are enough, else the calibration's figure for
 the shape. `Eta` blends it with the job's own pace, trusting the job more as it goes (the prior
-counts as if it had seen `PRIOR_SHARE` of the job), and schedules the chunks left on the pool's
+counts as if it had seen `PRIOR_SHARE` of the job, less when the job disagrees with it by more
+than `PRIOR_TOLERANCE`), and schedules the chunks left on the pool's
 workers. `drift` compares recent jobs with the
 calibration and says when the machine has become markedly slower or faster.
 """
@@ -17,6 +18,7 @@ calibration and says when the machine has become markedly slower or faster.
 from __future__ import annotations
 
 import heapq
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +29,12 @@ MIN_TIMINGS = 4
 """Recent chunk timings needed before they, not the calibration, give the expected rate."""
 PRIOR_SHARE = 0.25
 """The expected rate weighs as much as the job's own pace over this share of its speech."""
+PRIOR_TOLERANCE = math.log(1.1)
+"""How far (as a log ratio) the job's own rate may sit from the expected rate and still count as
+noise around it: on an idle machine, calibration runs and chunks differ by about 10 %. Beyond
+it the prior's share shrinks with the square of tolerance over disagreement, so a calibration
+taken under other load (or an unlucky calibration run) stops steering the ETA once the job has
+shown its own pace (bench/eta.py --prior-scale)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +123,8 @@ class Eta:
         prior = self.prior_rate / max(1, self.workers) if self.prior_rate else None
         if prior is None or observed is None:
             return observed or prior
-        weight = run_speech / (run_speech + PRIOR_SHARE * max(self.total_speech, run_speech))
+        share = PRIOR_SHARE * prior_trust(observed, prior)
+        weight = run_speech / (run_speech + share * max(self.total_speech, run_speech))
         return weight * observed + (1 - weight) * prior
 
     def seconds(
@@ -136,6 +145,15 @@ class Eta:
             self.workers,
             rate,
         )
+
+
+def prior_trust(observed: float, prior: float) -> float:
+    """1 while `observed` is within `PRIOR_TOLERANCE` of `prior`, then falling with the square of
+    how far apart they are (a job running twice as fast as expected: 0.02)."""
+    disagreement = abs(math.log(observed / prior))
+    if disagreement <= PRIOR_TOLERANCE:
+        return 1.0
+    return (PRIOR_TOLERANCE / disagreement) ** 2
 
 
 def scheduled_seconds(
