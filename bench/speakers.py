@@ -19,6 +19,7 @@ the `speakers` entry of the JSON transcript's timings.
     .venv/bin/python bench/speakers.py                 # everything
     .venv/bin/python bench/speakers.py --skip-cost     # accuracy only
     .venv/bin/python bench/speakers.py --sweep 0.3,0.35,0.4,0.45   # DER by threshold
+    .venv/bin/python bench/speakers.py --step 1.2      # windows 1.2 s apart (accuracy, cost)
 
 Results go to bench/out/speakers-<time>.json (and speakers-latest.json) and are printed.
 """
@@ -195,7 +196,8 @@ def sweep(thresholds: list[float]) -> dict[str, Any]:
     results = {}
     for threshold in thresholds:
         print(f"threshold {threshold}", flush=True)
-        results[str(threshold)] = accuracy(SpeakerSettings(threshold=threshold))["summary"]
+        settings = Settings().speakers.model_copy(update={"threshold": threshold})
+        results[str(threshold)] = accuracy(settings)["summary"]
     return results
 
 
@@ -247,20 +249,24 @@ def main() -> None:
     parser.add_argument("--skip-accuracy", action="store_true", help="cost only")
     parser.add_argument("--minutes", type=float, default=10.0, help="cost lecture length")
     parser.add_argument("--sweep", help="comma-separated thresholds: DER summary for each")
+    parser.add_argument("--step", type=float, help="window step in seconds (default: settings)")
     args = parser.parse_args()
+    if args.step:
+        os.environ["VT_SPEAKERS__STEP_SECONDS"] = str(args.step)  # the CLI runs read it too
+    chosen = Settings().speakers
     load = os.getloadavg()
     results: dict[str, Any] = {
         "cpu": cpu_summary(),
         "load_before": [round(x, 2) for x in load],
         "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
-        "settings": SpeakerSettings().model_dump(mode="json"),
+        "settings": chosen.model_dump(mode="json"),
     }
     print(results["cpu"], "| load", results["load_before"], flush=True)
     if args.sweep:
         results["sweep"] = sweep([float(x) for x in args.sweep.split(",")])
     else:
         if not args.skip_accuracy:
-            results["accuracy"] = accuracy(SpeakerSettings())
+            results["accuracy"] = accuracy(chosen)
         if not args.skip_cost:
             results["cost"] = cost(args.minutes)
             print(json.dumps({k: v for k, v in results["cost"].items() if k != "runs"}))

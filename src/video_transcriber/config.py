@@ -274,6 +274,9 @@ class SpeakerSettings(BaseModel):
     """More clusters than this are merged down to it."""
     threads: int = Field(default=2, ge=1, le=64)
     """Encoder calls running at once."""
+    cache_dir: Path | None = None
+    """Where the encoder's graph is kept once built from the weights (`speakers.encoder`); None
+    means `<service.data_dir>/cache/speakers`."""
 
 
 def model_cache_in(data_dir: Path) -> Path:
@@ -330,6 +333,8 @@ class Settings(BaseSettings):
     def _model_cache_in_data_dir(self) -> Settings:
         if self.model.cache_dir is None:
             self.model.cache_dir = model_cache_in(self.service.data_dir)
+        if self.speakers.cache_dir is None:
+            self.speakers.cache_dir = self.service.data_dir / "cache" / "speakers"
         return self
 
     def emphasis_phrases_for(self, language: str | None) -> list[str]:

@@ -7,6 +7,8 @@ corpus clips, computed once with torch (how: `tests/speakers/make_reference.py`)
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +114,39 @@ def test_quiet_audio_is_raised_loud_audio_kept() -> None:
     assert 20 * np.log10(np.sqrt(np.mean(raised**2))) == pytest.approx(-30.0, abs=0.01)
     loud = np.full(1000, 0.5, dtype=np.float32)
     assert normalize_volume(loud) is loud
+
+
+def test_a_cached_graph_loads_without_onnx_and_embeds_the_same(
+    voice_encoder: VoiceEncoder, tmp_path: Path
+) -> None:
+    samples = clip_samples(clip("ljspeech_LJ001-0001.wav"))
+    first = VoiceEncoder(cache_dir=tmp_path / "speakers")
+    [cached] = (tmp_path / "speakers").glob("ge2e-*.onnx")
+    assert not list((tmp_path / "speakers").glob("*.part"))
+    # a fresh process: the graph comes from the cache and `onnx` (0.5 s to import) stays out
+    probe = (
+        "import sys, numpy as np\n"
+        "from pathlib import Path\n"
+        "from video_transcriber.speakers.encoder import VoiceEncoder\n"
+        f"encoder = VoiceEncoder(cache_dir=Path({str(tmp_path / 'speakers')!r}))\n"
+        "print('onnx' in sys.modules)\n"
+        f"np.save({str(tmp_path / 'again.npy')!r}, "
+        f"encoder.embed_utterance(np.load({str(tmp_path / 'in.npy')!r})))\n"
+    )
+    np.save(tmp_path / "in.npy", normalize_volume(samples))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "False"
+    again = np.load(tmp_path / "again.npy")
+    expected = voice_encoder.embed_utterance(normalize_volume(samples))
+    assert float(again @ expected) > 0.99999
+    assert float(first.embed_utterance(normalize_volume(samples)) @ expected) > 0.99999
+    assert cached.stat().st_size > 5_000_000  # the weights are inside the graph
+
+
+def test_an_unwritable_cache_only_costs_the_rebuild(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-dir"
+    blocked.write_text("a file where the cache directory should be")
+    encoder = VoiceEncoder(cache_dir=blocked / "speakers")
+    assert encoder.embed_partials(np.zeros((1, 160, 40), dtype=np.float32)).shape == (1, 256)

@@ -60,7 +60,7 @@ def worker_encoder(settings: SpeakerSettings) -> VoiceEncoder:
     key = str(settings.weights)
     with _lock:
         if key not in _encoders:
-            _encoders[key] = VoiceEncoder(settings.weights, threads=1)
+            _encoders[key] = VoiceEncoder(settings.weights, threads=1, cache_dir=settings.cache_dir)
         return _encoders[key]
 
 

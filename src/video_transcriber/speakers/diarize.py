@@ -7,13 +7,15 @@
     turns = to_turns(speech, windows, smooth(labels))     # boundaries between window centres
 
 The speech spans are the ones transcription already found (Silero VAD), so the stage adds no
-second detection pass. `Diarizer` holds the encoder (loaded once, 0.2 s) and is safe to share
+second detection pass. `Diarizer` holds the encoder, loaded on the first recording it embeds
+(a process that only clusters the workers' voices never loads it), and is safe to share
 between threads.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,7 +57,19 @@ class Diarizer:
 
     def __init__(self, settings: SpeakerSettings, encoder: VoiceEncoder | None = None) -> None:
         self.settings = settings
-        self.encoder = encoder or VoiceEncoder(settings.weights, threads=settings.threads)
+        self._encoder = encoder
+        self._loading = threading.Lock()
+
+    @property
+    def encoder(self) -> VoiceEncoder:
+        with self._loading:
+            if self._encoder is None:
+                self._encoder = VoiceEncoder(
+                    self.settings.weights,
+                    threads=self.settings.threads,
+                    cache_dir=self.settings.cache_dir,
+                )
+            return self._encoder
 
     def diarize(
         self, audio: AudioSource, speech: Sequence[SpeechSpan], *, speakers: int | None = None

@@ -4,27 +4,33 @@ Network (`resemblyzer/voice_encoder.py`): a 3-layer LSTM (hidden 256) over 40-ba
 frames, the last layer's final hidden state through a 256x256 linear layer, ReLU, L2 norm.
 Weights are Resemblyzer's own `pretrained.pt` (`speakers.weights` reads it without torch).
 
-Design: the graph is built in memory at load from those weights (`onnx.helper`, a few ms) and
-run by onnxruntime, which faster-whisper already brings. This is the one module that imports
-onnx and onnxruntime for speakers. The same network written in numpy ran 35 ms per partial here,
-5 times slower than torch, mostly in element-wise gate arithmetic; onnxruntime's fused LSTM kernel
-runs 7-8 ms per partial on one thread, as fast as torch. Gates are re-ordered from torch's
+Design: the graph is built from those weights (`onnx.helper`, a few ms) and run by onnxruntime,
+which faster-whisper already brings. Importing `onnx` costs 0.55 s of CPU and 16 MB in every
+process that loads the encoder (each warm-pool worker), more than embedding a minute of speech,
+so the serialised graph is kept in `cache_dir` (`SpeakerSettings.cache_dir`, keyed by the
+weights file's path, size and modification time) and later loads read it without importing
+`onnx` at all. This is the one module that touches onnx and onnxruntime for speakers.
+
+The same network written in numpy ran 35 ms per partial here, 5 times slower than torch, mostly
+in element-wise gate arithmetic; onnxruntime's fused LSTM kernel runs 7-8 ms per partial on one
+thread, as fast as torch. Gates are re-ordered from torch's
 (input, forget, cell, output) to ONNX's (input, output, forget, cell). It matches Resemblyzer
 within cosine 0.9999 (tests/speakers/test_encoder.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
+import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnx
 import onnxruntime
-from onnx import TensorProto, helper, numpy_helper
 
 from video_transcriber.errors import ModelError
 from video_transcriber.speakers.features import HOP, N_MELS, PARTIAL_FRAMES, mel_frames
@@ -37,6 +43,8 @@ EMBEDDING = 256
 BATCH = 32
 """Partials per onnxruntime call: enough for the matrix products to pay, a few MB of gates."""
 _OPSET = 17
+GRAPH_VERSION = 1
+"""Part of the cached graph's name: raise it when `build_graph` changes what it writes."""
 
 
 def bundled_weights() -> Path:
@@ -59,6 +67,8 @@ def _onnx_gates(torch_gates: np.ndarray) -> np.ndarray:
 
 
 def _lstm_layer(model: Mapping[str, np.ndarray], n: int, source: str) -> tuple[list[Any], str]:
+    from onnx import helper, numpy_helper  # only when a graph is built (see the module's note)
+
     tensors = {
         f"W{n}": _onnx_gates(model[f"lstm.weight_ih_l{n}"])[None],
         f"R{n}": _onnx_gates(model[f"lstm.weight_hh_l{n}"])[None],
@@ -75,6 +85,9 @@ def _lstm_layer(model: Mapping[str, np.ndarray], n: int, source: str) -> tuple[l
 
 def build_graph(model: Mapping[str, np.ndarray]) -> bytes:
     """The serialised ONNX model: `mels` (B, T, 40) → `embeddings` (B, 256)."""
+    import onnx  # only when a graph is built (see the module's note)
+    from onnx import TensorProto, helper, numpy_helper
+
     nodes = [helper.make_node("Transpose", ["mels"], ["frames"], perm=[1, 0, 2])]
     inits = [
         numpy_helper.from_array(np.array([1], dtype=np.int64), "direction_axis"),
@@ -108,21 +121,55 @@ def build_graph(model: Mapping[str, np.ndarray]) -> bytes:
     return bytes(proto.SerializeToString())
 
 
+def _graph_name(weights: Path) -> str:
+    stat = weights.stat()
+    key = f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{GRAPH_VERSION}"
+    return f"ge2e-{hashlib.sha256(key.encode()).hexdigest()[:16]}.onnx"
+
+
+def _built_graph(weights: Path) -> bytes:
+    state = read_legacy_torch(weights)
+    try:
+        return build_graph(state["model_state"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelError(
+            f"the speaker weights file lacks the GE2E encoder ({error}); use resemblyzer "
+            "0.1.4's pretrained.pt"
+        ) from error
+
+
+def load_graph(weights: Path, cache_dir: Path | None = None) -> bytes:
+    """The serialised graph of `weights`: from `cache_dir` when it was built before, else built
+    and stored there (atomically; a cache that cannot be written only costs the rebuild)."""
+    if cache_dir is None:
+        return _built_graph(weights)
+    cached = cache_dir / _graph_name(weights)
+    if cached.is_file():
+        return cached.read_bytes()
+    graph = _built_graph(weights)
+    part: Path | None = None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, suffix=".part", delete=False) as file:
+            part = Path(file.name)
+            file.write(graph)
+        os.replace(part, cached)
+    except OSError:
+        if part is not None:
+            part.unlink(missing_ok=True)
+    return graph
+
+
 class VoiceEncoder:
     """Resemblyzer's encoder. `embed_partials` is the network; `embed_utterance` its utterance
     embedding (mean of partials, as Resemblyzer's `embed_utterance` with its defaults).
     `threads` sessions' worth of calls run at once (one onnxruntime thread each: its LSTM kernel
     scales poorly within one call, so batches are spread over threads instead)."""
 
-    def __init__(self, weights: Path | None = None, *, threads: int = 1) -> None:
-        state = read_legacy_torch(weights or bundled_weights())
-        try:
-            graph = build_graph(state["model_state"])
-        except (KeyError, TypeError, ValueError) as error:
-            raise ModelError(
-                f"the speaker weights file lacks the GE2E encoder ({error}); use resemblyzer "
-                "0.1.4's pretrained.pt"
-            ) from error
+    def __init__(
+        self, weights: Path | None = None, *, threads: int = 1, cache_dir: Path | None = None
+    ) -> None:
+        graph = load_graph(weights or bundled_weights(), cache_dir)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
