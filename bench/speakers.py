@@ -11,10 +11,11 @@ spans of `pipeline.speech_map.detect_speech`, then `speakers.diarize.Diarizer` â
 * the real recordings in ../shared/data/speakers: `pyannote_sample` (2 speakers, phone-style)
   and the four 30 s AMI meeting excerpts (DER over the four together, as md-eval sums them).
 
-Cost: a 10-minute built lecture (MP4) through the CLI three times, each a subprocess timed with
-the peak RSS of its process tree: plain, `--word-timestamps` (what speakers switch on), and
-`--speakers auto`; the ratios say what speakers add to transcription. The stage's own time is
-the `speakers` entry of the JSON transcript's timings.
+Cost: a 10-minute built lecture (MP4) through the CLI, each run a subprocess timed with the
+peak RSS of its process tree: plain, `--word-timestamps` (what speakers switch on), and
+`--speakers auto`, in `--repeats` interleaved rounds (3; single runs here differ by up to 20 %)
+with the median of each reported; the ratios say what speakers add to transcription. The
+stage's own time is the `speakers` entry of the JSON transcript's timings.
 
     .venv/bin/python bench/speakers.py                 # everything
     .venv/bin/python bench/speakers.py --skip-cost     # accuracy only
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -216,7 +218,17 @@ def _cli(path: Path, out: Path, extra: list[str]) -> dict[str, Any]:
     }
 
 
-def cost(minutes: float) -> dict[str, Any]:
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One option's rounds: median wall and CPU, the highest peak RSS, every round kept."""
+    return runs[0] | {
+        "wall_seconds": round(statistics.median(r["wall_seconds"] for r in runs), 2),
+        "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in runs), 2),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "rounds": [{k: r[k] for k in ("wall_seconds", "cpu_seconds", "peak_rss_mb")} for r in runs],
+    }
+
+
+def cost(minutes: float, repeats: int = 1) -> dict[str, Any]:
     lecture = build_lecture(
         "cost", "ljspeech", ["librispeech_1089", "librivox_austen", "fleurs_en_b"],
         seconds=minutes * 60, questions_each=2, seed=21,
@@ -224,14 +236,18 @@ def cost(minutes: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="vt-speakers-cost-") as tmp:
         media = Path(tmp) / "lecture.mp4"
         write_samples(lecture.samples, media)
-        runs: list[dict[str, Any]] = []
-        for extra in ([], ["--word-timestamps"], ["--speakers", "auto"]):
-            out = Path(tmp) / f"out{len(runs)}"
-            runs.append(_cli(media, out, extra))
-            print(f"  {runs[-1]}", flush=True)
+        options: tuple[list[str], ...] = ([], ["--word-timestamps"], ["--speakers", "auto"])
+        rounds: list[list[dict[str, Any]]] = [[] for _ in options]
+        for round_ in range(repeats):  # interleaved, so drifting load touches all three alike
+            for index, extra in enumerate(options):
+                out = Path(tmp) / f"out{round_}-{index}"
+                rounds[index].append(_cli(media, out, extra))
+                print(f"  {rounds[index][-1]}", flush=True)
+    runs = [_median_run(option_runs) for option_runs in rounds]
     plain, words, speakers = runs
     return {
         "minutes": minutes,
+        "repeats": repeats,
         "true_speakers": lecture.speakers,
         "runs": runs,
         "speakers_over_plain_wall": round(speakers["wall_seconds"] / plain["wall_seconds"], 3),
@@ -248,6 +264,7 @@ def main() -> None:
     parser.add_argument("--skip-cost", action="store_true", help="accuracy only")
     parser.add_argument("--skip-accuracy", action="store_true", help="cost only")
     parser.add_argument("--minutes", type=float, default=10.0, help="cost lecture length")
+    parser.add_argument("--repeats", type=int, default=3, help="cost rounds (medians reported)")
     parser.add_argument("--sweep", help="comma-separated thresholds: DER summary for each")
     parser.add_argument("--step", type=float, help="window step in seconds (default: settings)")
     args = parser.parse_args()
@@ -268,7 +285,7 @@ def main() -> None:
         if not args.skip_accuracy:
             results["accuracy"] = accuracy(chosen)
         if not args.skip_cost:
-            results["cost"] = cost(args.minutes)
+            results["cost"] = cost(args.minutes, args.repeats)
             print(json.dumps({k: v for k, v in results["cost"].items() if k != "runs"}))
     results["load_after"] = [round(x, 2) for x in os.getloadavg()]
     print("saved", save_results("speakers", results))
