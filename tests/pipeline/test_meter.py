@@ -7,6 +7,7 @@ import pytest
 
 from video_transcriber.domain import Chunk, ChunkResult, SpeechSpan
 from video_transcriber.pipeline.meter import Meter
+from video_transcriber.tuning.history import PRIOR_SHARE, prior_trust
 
 
 class Clock:
@@ -48,8 +49,11 @@ def test_a_slower_run_than_expected_moves_the_eta() -> None:
     clock.now = 20.0
     for index in (0, 1):  # each worker took 20 s for 100 s of speech: 5 s/s, half the expected
         meter.finished(ChunkResult(index, (), "en", decode_seconds=20.0))
-    rate = (200 / 400) * 5.0 + (200 / 400) * 10.0  # weight 200 / (200 + 0.25 * 800)
+    # 2x slower than expected: the prior keeps only `prior_trust` of its quarter share
+    weight = 200 / (200 + PRIOR_SHARE * prior_trust(5.0, 10.0) * 800)
+    rate = weight * 5.0 + (1 - weight) * 10.0
     assert meter.progress().eta_seconds == pytest.approx(300.0 / rate)
+    assert 300.0 / 5.0 > (meter.progress().eta_seconds or 0.0) > 300.0 / 5.2
 
 
 def test_resumed_chunks_count_as_done_but_not_for_the_rate() -> None:

@@ -18,9 +18,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -147,6 +147,32 @@ _TRANSCRIPTION: dict[int | str, dict[str, Any]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Services:
+    """What both endpoints hand to `_answer`."""
+
+    settings: Settings
+    layout: DataLayout
+    intake: JobIntake
+    store: JobStore
+    bus: EventBus
+    manager: JobManager
+
+
+def _services(
+    settings: SettingsDep,
+    layout: LayoutDep,
+    intake: IntakeDep,
+    store: StoreDep,
+    bus: BusDep,
+    manager: ManagerDep,
+) -> _Services:
+    return _Services(settings, layout, intake, store, bus, manager)
+
+
+ServicesDep = Annotated[_Services, Depends(_services)]
+
+
 @router.get("/models", response_model=OpenAIModelList, responses={401: _ERROR})
 def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
     """The models this service answers to (OpenAI's model list shape)."""
@@ -164,17 +190,8 @@ def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
     },
     responses=_TRANSCRIPTION,
 )
-async def create_transcription(
-    request: Request,
-    settings: SettingsDep,
-    layout: LayoutDep,
-    intake: IntakeDep,
-    store: StoreDep,
-    bus: BusDep,
-    manager: ManagerDep,
-) -> Response:
+async def create_transcription(request: Request, services: ServicesDep) -> Response:
     """Transcribe `file` like OpenAI's endpoint: json, text, srt, vtt or verbose_json."""
-    services = _Services(settings, layout, intake, store, bus, manager)
     return await _answer(request, services, "transcribe")
 
 
@@ -185,32 +202,11 @@ async def create_transcription(
     },
     responses=_TRANSCRIPTION,
 )
-async def create_translation(
-    request: Request,
-    settings: SettingsDep,
-    layout: LayoutDep,
-    intake: IntakeDep,
-    store: StoreDep,
-    bus: BusDep,
-    manager: ManagerDep,
-) -> Response:
+async def create_translation(request: Request, services: ServicesDep) -> Response:
     """Translate the speech in `file` to English like OpenAI's endpoint (same formats; the
     timestamps are the speech's; `verbose_json` names the spoken language). Needs a
     multilingual model: `model=base`, or a service configured with one."""
-    services = _Services(settings, layout, intake, store, bus, manager)
     return await _answer(request, services, "translate")
-
-
-@dataclass(frozen=True, slots=True)
-class _Services:
-    """What both endpoints hand to `_answer`."""
-
-    settings: Settings
-    layout: DataLayout
-    intake: JobIntake
-    store: JobStore
-    bus: EventBus
-    manager: JobManager
 
 
 async def _answer(request: Request, services: _Services, task: Task) -> Response:
