@@ -19,7 +19,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness import cpu_summary, save_results
+from harness import calibration_settings, cpu_summary, save_results
 from video_transcriber.calibration.runner import CalibrationStep, calibrate
 from video_transcriber.config import Settings
 from video_transcriber.tuning.facts import read_system_facts
@@ -77,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--model", action="append", help="model to calibrate (repeatable)")
     args = parser.parse_args()
-    settings = Settings()
+    settings = calibration_settings()
     console = Console()
     load_before = [round(x, 2) for x in os.getloadavg()]
 

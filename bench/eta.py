@@ -31,7 +31,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from harness import cpu_summary, lecture, save_results
+from harness import calibration_settings, cpu_summary, lecture, save_results
 from video_transcriber.calibration.runner import calibrate
 from video_transcriber.calibration.shapes import Shape
 from video_transcriber.config import Settings
@@ -119,7 +119,7 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     minutes = 10.0 if args.quick else 60.0
-    settings = Settings()
+    settings = calibration_settings()
     info = lecture(minutes)
     media = MediaFacts(info.duration)
     execution = plan(read_system_facts(), media, settings.tuning, settings.model)

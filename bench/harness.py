@@ -25,6 +25,7 @@ from typing import Any
 import psutil
 
 from records import append_record
+from testkit.evaluation.calibration_sample import write_calibration_sample
 from testkit.evaluation.corpus import english_utterances
 from testkit.evaluation.lecture import LectureInfo, build_lecture
 from video_transcriber.config import Settings
@@ -67,6 +68,16 @@ def lecture(minutes: float) -> LectureInfo:
         json.dumps({"duration": info.duration, "reference": info.reference, "clips": placed})
     )
     return info
+
+
+def calibration_settings() -> Settings:
+    """`Settings()` with the calibration sample generated from the corpus (the package ships
+    none); `VT_CALIBRATION__SAMPLE`, when set, wins."""
+    settings = Settings()
+    if settings.calibration.sample is None:
+        sample = write_calibration_sample(MEDIA_DIR / "calibration-sample.flac")
+        settings.calibration.sample = sample
+    return settings
 
 
 def placed_clips(info: LectureInfo) -> list[str]:

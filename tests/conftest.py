@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from testkit.evaluation.calibration_sample import write_calibration_sample
 from testkit.evaluation.corpus import Clip, load_manifest, speech_dir
 from tests.fakes import FakeClock
 from tests.scaleout import (
@@ -54,6 +55,21 @@ def upload_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     clock = FakeClock()
     monkeypatch.setattr("video_transcriber.uploads.tus.time", clock)
     return clock
+
+
+@pytest.fixture(scope="session", autouse=True)
+def calibration_sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The recording calibration measures on (the package ships none), generated from the
+    corpus once per run; every `Settings()` of the run, and every service or CLI process a
+    test starts, finds it through `VT_CALIBRATION__SAMPLE`."""
+    path = write_calibration_sample(tmp_path_factory.mktemp("calibration") / "sample.flac")
+    before = os.environ.get("VT_CALIBRATION__SAMPLE")
+    os.environ["VT_CALIBRATION__SAMPLE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("VT_CALIBRATION__SAMPLE", None)
+    else:
+        os.environ["VT_CALIBRATION__SAMPLE"] = before
 
 
 @pytest.fixture(scope="session")

@@ -204,6 +204,14 @@ def tune(
     all_models: Annotated[
         bool, typer.Option("--all-models", help="Calibrate every model installed here.")
     ] = False,
+    sample: Annotated[
+        Path | None,
+        typer.Option(
+            "--sample",
+            help="Recording with speech to calibrate on (default: --media, else the newest "
+            "job media in the data directory).",
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="Where the job store is (default ./data).")
     ] = None,
@@ -215,6 +223,9 @@ def tune(
     if data_dir is not None:
         service = settings.service.model_copy(update={"data_dir": data_dir})
         settings = settings.model_copy(update={"service": service})
+    if sample or media:
+        chosen = settings.calibration.model_copy(update={"sample": sample or media})
+        settings = settings.model_copy(update={"calibration": chosen})
     if calibrate:
         run_tune_calibration(settings, models, all_models, Console(stderr=as_json))
     media_seconds = None

@@ -114,11 +114,14 @@ class TuningSettings(BaseModel):
 class CalibrationSettings(BaseModel):
     """Measuring this machine (`video-transcriber tune --calibrate`) and learning from jobs."""
 
+    sample: Path | None = None
+    """A recording with speech to calibrate on (any media the pipeline reads); about 40 s from
+    its first speech are used. None: the newest job media in `<service.data_dir>/media`."""
     chunks_per_worker: int = Field(default=2, ge=1, le=16)
-    """Copies of the 38 s sample each worker of the widest shape transcribes: enough that every
+    """Copies of the ~40 s clip each worker of the widest shape transcribes: enough that every
     worker stays busy for a while, few enough that calibration takes about a minute."""
     min_chunks: int = Field(default=4, ge=1, le=256)
-    """Copies of the sample at least, whatever the shapes (152 s of media)."""
+    """Copies of the clip at least, whatever the shapes (~160 s of media)."""
     batch_sizes: list[int] = Field(default_factory=lambda: [4, 1, 8], min_length=1)
     """The first is measured with every workers x threads shape; the others only with the
     fastest of them (batch size matters less than the split of CPUs, and time is short)."""

@@ -12,6 +12,7 @@
     ├── TuningError                       a tuning change out of the limits (422)
     │   └── TuningConflictError           valid alone, out of limits with the saved values (409)
     ├── CalibrationBusyError              a calibration is running, or jobs are (409)
+    ├── CalibrationSampleError            no recording with speech to calibrate on (409)
     ├── UploadError                       upload refused (size cap, bad metadata)
     │   ├── UploadTooLargeError           over the size cap (413, before any byte lands)
     │   ├── UploadNotFoundError           no such upload for this caller (404)
@@ -135,5 +136,11 @@ class WorkerCrashedError(VideoTranscriberError):
 
 class CalibrationBusyError(VideoTranscriberError):
     """A calibration cannot start now: one is running, or jobs would compete with it."""
+
+    http_status = 409
+
+
+class CalibrationSampleError(VideoTranscriberError):
+    """Calibration has no recording with speech to measure on (none configured, none found)."""
 
     http_status = 409

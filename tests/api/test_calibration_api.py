@@ -1,6 +1,7 @@
 """POST /api/performance/calibrate runs the real calibration in the background (real model,
-packaged real speech, real SQLite); GET /api/performance/calibration shows its progress and
-result, and the optimal plan then cites the measurement. A second start while it runs is 409."""
+the generated real-speech sample, real SQLite); GET /api/performance/calibration shows its
+progress and result, and the optimal plan then cites the measurement. A second start while it
+runs is 409, and so is a start with no recording to measure on."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ def test_calibrate_then_the_plan_cites_it(
     reasons = client.get("/api/performance").json()["optimal_plan"]["reasons"]
     label = f"{fastest['workers']}x{fastest['threads']}: {fastest['throughput']:.0f} s of media"
     assert any(r.startswith("Measured on this machine (tiny.en") and label in r for r in reasons)
+
+
+def test_calibrate_without_a_recording_is_a_409_that_says_what_to_do(
+    make_client: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VT_CALIBRATION__SAMPLE")  # and the fresh data directory has no media
+    client = make_client()
+    refused = client.post("/api/performance/calibrate")
+    assert refused.status_code == 409
+    assert (
+        "--sample" in refused.json()["detail"]
+        and "transcribe a lecture" in refused.json()["detail"]
+    )
+    assert client.get("/api/performance/calibration").json()["state"] == "idle"

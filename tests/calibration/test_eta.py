@@ -31,13 +31,17 @@ FIRST_BOUND = 0.60
 AFTER_20_BOUND = 0.50
 
 
-def test_eta_from_the_measured_rate_is_within_bounds(corpus: list[Clip], tmp_path: Path) -> None:
+def test_eta_from_the_measured_rate_is_within_bounds(
+    corpus: list[Clip], calibration_sample: Path, tmp_path: Path
+) -> None:
     english = [c for c in corpus if c.language == "en" and c.kind == "utterance"]
     lecture = build_lecture(
         english, target_seconds=LECTURE_SECONDS, out=tmp_path / "lecture.wav", seed=3,
         video=False, container="wav",
     )  # fmt: skip
-    quick = CalibrationSettings(min_chunks=2, chunks_per_worker=1, repeats=1)
+    quick = CalibrationSettings(
+        sample=calibration_sample, min_chunks=2, chunks_per_worker=1, repeats=1
+    )
     settings = Settings(calibration=quick)
     jobs = JobStore(f"sqlite:///{tmp_path / 'jobs.sqlite3'}")
     history = MachineHistory(CalibrationStore(jobs.engine), settings.calibration)

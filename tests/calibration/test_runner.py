@@ -1,6 +1,6 @@
-"""Calibration with the real model on the packaged real speech: it measures every shape it is
-given, picks the faster one (a slow shape is injected), stores the result in a real SQLite job
-store and the planner then cites it."""
+"""Calibration with the real model on real speech (the generated `calibration_sample`): it
+measures every shape it is given, picks the faster one (a slow shape is injected), stores the
+result in a real SQLite job store and the planner then cites it."""
 
 from __future__ import annotations
 
@@ -33,9 +33,11 @@ def injected(settings: Settings, execution: ExecutionPlan) -> ChunkExecutor:
 
 
 @pytest.fixture(scope="module")
-def calibrated() -> tuple[Measurements, list[CalibrationStep]]:
+def calibrated(calibration_sample: Path) -> tuple[Measurements, list[CalibrationStep]]:
     # every pool runs the sample twice whatever the load (no time budget cuts the repeats)
-    quick = CalibrationSettings(min_chunks=1, chunks_per_worker=1, budget_seconds=3600.0)
+    quick = CalibrationSettings(
+        sample=calibration_sample, min_chunks=1, chunks_per_worker=1, budget_seconds=3600.0
+    )
     settings = Settings(calibration=quick)
     steps: list[CalibrationStep] = []
     [measurements] = calibrate(

@@ -1,29 +1,40 @@
-"""The calibration sample: real speech that ships with the package, laid out as chunks.
+"""The calibration sample: real speech from a recording on this machine, laid out as chunks.
 
-`data/ljspeech_sample.ogg` is 38 s of public-domain read English (LJSpeech, see
-`data/README.md`). `build_sample` decodes it once, lays `copies` of it end to end with a pause
-between them into a PCM file (the format workers read), finds the speech in it with the
-service's own detector (`pipeline.speech_map.detect_speech`), and makes one chunk per copy, plus a
-short warm-up chunk (the first speech span). So calibration runs exactly what a job runs —
-decode windows, batching, the coverage check — on the same audio for every pool shape, with no
-network and no corpus beside the package.
+Nothing ships with the package: the speech comes from `CalibrationSettings.sample` (any media
+the pipeline reads, e.g. `tune --calibrate --sample lecture.mp4`), else from the newest job
+media in `<data_dir>/media` (a service that has transcribed a lecture has real speech of its own
+users). `build_sample` reads the source's first `SEARCH_SECONDS`, finds speech in it with the
+service's own detector (`pipeline.speech_map.detect_speech`), keeps about `CLIP_SECONDS` from the
+first speech on, and lays `copies` of that clip end to end with a pause between them into a PCM
+file (the format workers read), one chunk per copy plus a short warm-up chunk. So calibration
+runs exactly what a job runs — decode windows, batching, the coverage check — on the same audio
+for every pool shape, with no network.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
 from video_transcriber.config import Settings
 from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan
+from video_transcriber.errors import CalibrationSampleError
+from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.media.decode import iter_audio
 from video_transcriber.media.pcm import PcmAudio, to_int16
 from video_transcriber.pipeline.speech_map import detect_speech
 
-SAMPLE_FILE = "ljspeech_sample.ogg"
+SEARCH_SECONDS = 300.0
+"""How much of the source is read to find speech (a lecture may open with minutes of silence)."""
+BLOCK_SECONDS = 30.0
+SEARCH_BLOCKS = int(SEARCH_SECONDS / BLOCK_SECONDS)
+CLIP_SECONDS = 40.0
+"""The clip runs from the first speech to the end of the last span that ends within this."""
+MIN_SPEECH_SECONDS = 10.0
+"""Less speech than this in the clip measures start-up more than throughput: refused."""
 PAUSE_SECONDS = 2.0
 """Silence between copies, so each copy is its own chunk, cut in a pause as a job would be."""
 WARMUP_SECONDS = 3.0
@@ -47,43 +58,76 @@ class Sample:
         return sum(chunk.speech_seconds for chunk in self.chunks)
 
 
-def sample_path() -> Path:
-    """Where the packaged clip is (inside the installed package)."""
-    return Path(str(resources.files("video_transcriber.calibration") / "data" / SAMPLE_FILE))
+def sample_source(settings: Settings) -> Path:
+    """The recording calibration takes its speech from (see the module's note)."""
+    if settings.calibration.sample is not None:
+        if not settings.calibration.sample.is_file():
+            raise CalibrationSampleError(
+                f"The calibration sample {settings.calibration.sample} does not exist: point "
+                "VT_CALIBRATION__SAMPLE (or --sample) at a recording with speech."
+            )
+        return settings.calibration.sample
+    media = DataLayout(Path(settings.service.data_dir)).media
+    recordings = [path for path in media.glob("*") if path.is_file()] if media.is_dir() else []
+    if not recordings:
+        raise CalibrationSampleError(
+            "Calibration needs a recording with speech on this machine: pass --sample FILE "
+            "(VT_CALIBRATION__SAMPLE), or transcribe a lecture first and calibrate again."
+        )
+    return max(recordings, key=lambda path: path.stat().st_mtime)
 
 
 def build_sample(work_dir: Path, settings: Settings, *, copies: int) -> Sample:
-    """`copies` copies of the packaged clip in `work_dir/sample.pcm`, chunked as a job would be."""
+    """`copies` copies of the source's speech clip in `work_dir/sample.pcm`, chunked as a job
+    would be."""
     if copies < 1:
         raise ValueError("a calibration sample needs at least one copy of the clip")
-    clip = np.concatenate(list(iter_audio(sample_path())))
-    pause = np.zeros(int(PAUSE_SECONDS * SAMPLE_RATE), dtype=np.float32)
     work_dir.mkdir(parents=True, exist_ok=True)
+    clip, spans = _speech_clip(sample_source(settings), work_dir, settings)
+    pause = np.zeros(int(PAUSE_SECONDS * SAMPLE_RATE), dtype=np.float32)
     path = work_dir / "sample.pcm"
     with path.open("wb") as out:
         for index in range(copies):
             out.write(to_int16(clip).tobytes())
             if index < copies - 1:
                 out.write(to_int16(pause).tobytes())
-    speech = detect_speech(PcmAudio(path), settings).speech
     period = (len(clip) + len(pause)) / SAMPLE_RATE
-    chunks = tuple(_copy_chunks(speech, period, copies))
-    first = chunks[0].speech[0]
+    chunks = tuple(_copy_chunk(index, spans, index * period) for index in range(copies))
+    first = spans[0]
     warm_span = SpeechSpan(first.start, min(first.end, first.start + WARMUP_SECONDS))
     warmup = Chunk(index=copies, start=warm_span.start, end=warm_span.end, speech=(warm_span,))
     return Sample(path, chunks, warmup)
 
 
-def _copy_chunks(speech: tuple[SpeechSpan, ...], period: float, copies: int) -> list[Chunk]:
-    """One chunk per copy: the speech spans whose middle lies inside it (padding may start a
-    span a little before its copy)."""
-    chunks: list[Chunk] = []
-    for index in range(copies):
-        spans = tuple(s for s in speech if index <= (s.start + s.end) / 2 / period < index + 1)
-        if not spans:
-            raise RuntimeError(
-                "Speech detection found no speech in the calibration sample; the package's "
-                f"{SAMPLE_FILE} may be damaged: reinstall video-transcriber."
-            )
-        chunks.append(Chunk(index, spans[0].start, spans[-1].end, spans))
-    return chunks
+def _speech_clip(
+    source: Path, work_dir: Path, settings: Settings
+) -> tuple[np.ndarray, tuple[SpeechSpan, ...]]:
+    """About `CLIP_SECONDS` of `source` from its first speech on, and the speech spans in it
+    (seconds from the clip's start)."""
+    blocks = list(islice(iter_audio(source, block_seconds=BLOCK_SECONDS), SEARCH_BLOCKS))
+    head = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+    head_path = work_dir / "source.pcm"
+    head_path.write_bytes(to_int16(head).tobytes())
+    speech = detect_speech(PcmAudio(head_path), settings).speech
+    head_path.unlink()
+    if not speech:
+        raise CalibrationSampleError(
+            f"No speech in the first {SEARCH_SECONDS / 60:g} minutes of {source.name}: "
+            "calibrate on a recording with speech (--sample FILE)."
+        )
+    start = speech[0].start
+    kept = [span for span in speech if span.end <= start + CLIP_SECONDS] or [speech[0]]
+    spans = tuple(SpeechSpan(span.start - start, span.end - start) for span in kept)
+    if sum(span.duration for span in spans) < MIN_SPEECH_SECONDS:
+        raise CalibrationSampleError(
+            f"{source.name} has under {MIN_SPEECH_SECONDS:g} s of speech near its start: "
+            "calibrate on a recording with more speech (--sample FILE)."
+        )
+    clip = head[round(start * SAMPLE_RATE) : round(kept[-1].end * SAMPLE_RATE)]
+    return clip, spans
+
+
+def _copy_chunk(index: int, spans: tuple[SpeechSpan, ...], offset: float) -> Chunk:
+    """Copy `index` of the clip, `offset` seconds into the sample: its spans moved there."""
+    moved = tuple(SpeechSpan(s.start + offset, s.end + offset) for s in spans)
+    return Chunk(index, moved[0].start, moved[-1].end, moved)

@@ -19,6 +19,7 @@ from typing import Literal
 
 from video_transcriber.calibration.machine import MachineHistory
 from video_transcriber.calibration.runner import CalibrationStep, calibrate
+from video_transcriber.calibration.sample import sample_source
 from video_transcriber.config import Settings
 from video_transcriber.errors import CalibrationBusyError
 from video_transcriber.tuning.measured import Measurements
@@ -68,7 +69,8 @@ class CalibrationService:
         return self.history.measurements(self._settings().model)
 
     def start(self) -> CalibrationStatus:
-        """Start calibrating now; `CalibrationBusyError` if one is running or jobs are."""
+        """Start calibrating now; `CalibrationBusyError` if one is running or jobs are,
+        `CalibrationSampleError` if there is no recording with speech to measure on."""
         with self._lock:
             if self._status.state == "running":
                 raise CalibrationBusyError(
@@ -81,6 +83,7 @@ class CalibrationService:
                     f"{jobs} job(s) are transcribing: they would share the CPUs with the "
                     "calibration and spoil both. Calibrate when no job is running."
                 )
+            sample_source(self._settings())  # no recording to measure on: say so now, not later
             self._status = CalibrationStatus("running", message="starting", started_at=_now())
             self._thread = threading.Thread(target=self._work, name="calibration", daemon=True)
             self._thread.start()

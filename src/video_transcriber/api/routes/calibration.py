@@ -39,7 +39,9 @@ def _body(service: CalibrationService) -> CalibrationStatusPublic:
 )
 def calibrate(service: CalibrationDep, _owner: OwnerDep) -> CalibrationStatusPublic:
     """Start calibrating this machine (about a minute on 2 cores with tiny.en); 409 while a
-    calibration or any job is running. Follow it with `GET /api/performance/calibration`."""
+    calibration or any job is running, or when there is no recording with speech to measure
+    on (`VT_CALIBRATION__SAMPLE`, else the newest job's media). Follow it with
+    `GET /api/performance/calibration`."""
     service.start()
     return _body(service)
 
