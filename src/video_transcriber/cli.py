@@ -223,10 +223,10 @@ def tune(
     if data_dir is not None:
         service = settings.service.model_copy(update={"data_dir": data_dir})
         settings = settings.model_copy(update={"service": service})
-    if sample or media:
-        chosen = settings.calibration.model_copy(update={"sample": sample or media})
-        settings = settings.model_copy(update={"calibration": chosen})
     if calibrate:
+        if sample or media:
+            chosen = settings.calibration.model_copy(update={"sample": sample or media})
+            settings = settings.model_copy(update={"calibration": chosen})
         run_tune_calibration(settings, models, all_models, Console(stderr=as_json))
     media_seconds = None
     if media is not None:

@@ -282,9 +282,14 @@ class SpeakerSettings(BaseModel):
     means `<service.data_dir>/cache/speakers`."""
 
 
+def cache_in(data_dir: Path, kind: str) -> Path:
+    """`<data_dir>/cache/<kind>`: where what is built once from installed files is kept."""
+    return data_dir / "cache" / kind
+
+
 def model_cache_in(data_dir: Path) -> Path:
     """Where packaged models are assembled unless `ModelSettings.cache_dir` says otherwise."""
-    return data_dir / "cache" / "models"
+    return cache_in(data_dir, "models")
 
 
 class Settings(BaseSettings):
@@ -333,11 +338,11 @@ class Settings(BaseSettings):
     """Phrases that mark what a lecturer stresses."""
 
     @model_validator(mode="after")
-    def _model_cache_in_data_dir(self) -> Settings:
+    def _caches_in_data_dir(self) -> Settings:
         if self.model.cache_dir is None:
             self.model.cache_dir = model_cache_in(self.service.data_dir)
         if self.speakers.cache_dir is None:
-            self.speakers.cache_dir = self.service.data_dir / "cache" / "speakers"
+            self.speakers.cache_dir = cache_in(self.service.data_dir, "speakers")
         return self
 
     def emphasis_phrases_for(self, language: str | None) -> list[str]:

@@ -3,7 +3,7 @@
 The package ships no audio: calibration takes its speech from a recording on the machine
 (`calibration.sample`). Tests and benchmarks point it at this file: the LJSpeech utterances
 LJ001-0001, -0003, -0005 and -0007 from `../shared/data/speech`, joined with 0.7 s pauses
-(37.9 s of read English), written as FLAC so that the same bytes come back.
+(37.9 s of read English), written losslessly as FLAC.
 """
 
 from __future__ import annotations

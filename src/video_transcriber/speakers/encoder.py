@@ -13,9 +13,9 @@ weights file's path, size and modification time) and later loads read it without
 
 The same network written in numpy ran 35 ms per partial here, 5 times slower than torch, mostly
 in element-wise gate arithmetic; onnxruntime's fused LSTM kernel runs 7-8 ms per partial on one
-thread, as fast as torch. Gates are re-ordered from torch's
-(input, forget, cell, output) to ONNX's (input, output, forget, cell). It matches Resemblyzer
-within cosine 0.9999 (tests/speakers/test_encoder.py).
+thread, as fast as torch. Gates are re-ordered from torch's (input, forget, cell, output) to
+ONNX's (input, output, forget, cell). It matches Resemblyzer within cosine 0.9999
+(tests/speakers/test_encoder.py).
 """
 
 from __future__ import annotations

@@ -10,9 +10,8 @@ the mean, so one chunk slowed by a burst of other load does not move the estimat
 timings of this machine, model and shape if there are enough, else the calibration's figure for
 the shape. `Eta` blends it with the job's own pace, trusting the job more as it goes (the prior
 counts as if it had seen `PRIOR_SHARE` of the job, less when the job disagrees with it by more
-than `PRIOR_TOLERANCE`), and schedules the chunks left on the pool's
-workers. `drift` compares recent jobs with the
-calibration and says when the machine has become markedly slower or faster.
+than `PRIOR_TOLERANCE`), and schedules the chunks left on the pool's workers. `drift` compares
+recent jobs with the calibration and says when the machine has become markedly slower or faster.
 """
 
 from __future__ import annotations
