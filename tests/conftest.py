@@ -20,6 +20,8 @@ from tests.scaleout import (
     empty_tables,
     require_env,
 )
+from video_transcriber.config import Settings
+from video_transcriber.executors.celery_executor import CeleryExecutor
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -121,6 +123,24 @@ def celery_fleet(
     fleet = WorkerFleet(celery_test_env, tmp_path_factory.mktemp("celery-workers"))
     yield fleet
     fleet.stop()
+
+
+@pytest.fixture
+def celery_settings(celery_test_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings of an API process on this session's queue (the `VT_*` variables set too)."""
+    for name, value in celery_test_env.items():
+        monkeypatch.setenv(name, value)
+    return Settings()
+
+
+@pytest.fixture
+def celery_executor(
+    celery_settings: Settings, celery_fleet: WorkerFleet
+) -> Iterator[CeleryExecutor]:
+    """A `CeleryExecutor` with two live workers behind it."""
+    celery_fleet.ensure(2)
+    with CeleryExecutor(celery_settings) as executor:
+        yield executor
 
 
 def _database_params() -> list[object]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -55,20 +55,6 @@ def local_run(
     return transcript, sorted(ran)
 
 
-@pytest.fixture
-def settings(celery_test_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name, value in celery_test_env.items():
-        monkeypatch.setenv(name, value)
-    return Settings()
-
-
-@pytest.fixture
-def executor(settings: Settings, celery_fleet: WorkerFleet) -> Iterator[CeleryExecutor]:
-    celery_fleet.ensure(2)
-    with CeleryExecutor(settings) as celery:
-        yield celery
-
-
 def _transcribe(
     lecture: LectureInfo,
     executor: ChunkExecutor,
@@ -95,14 +81,14 @@ def _segments(transcript: Transcript) -> list[tuple[float, float, str]]:
 def test_two_workers_give_the_local_pools_transcript(
     lecture: LectureInfo,
     local_run: tuple[Transcript, list[int]],
-    executor: CeleryExecutor,
+    celery_executor: CeleryExecutor,
     tmp_path: Path,
 ) -> None:
     local, local_chunks = local_run
     assert len(local_chunks) >= 4
     ran: list[int] = []
     remote = _transcribe(
-        lecture, executor, tmp_path / "work", lambda r: ran.append(r.chunk_index), "same"
+        lecture, celery_executor, tmp_path / "work", lambda r: ran.append(r.chunk_index), "same"
     )
     assert sorted(ran) == local_chunks
     assert _segments(remote) == _segments(local)
@@ -112,9 +98,9 @@ def test_two_workers_give_the_local_pools_transcript(
 def test_a_worker_killed_mid_chunk_loses_and_duplicates_nothing(
     lecture: LectureInfo,
     local_run: tuple[Transcript, list[int]],
-    executor: CeleryExecutor,
+    celery_executor: CeleryExecutor,
     celery_fleet: WorkerFleet,
-    settings: Settings,
+    celery_settings: Settings,
     tmp_path: Path,
 ) -> None:
     victim = celery_fleet.workers[0]
@@ -126,39 +112,41 @@ def test_a_worker_killed_mid_chunk_loses_and_duplicates_nothing(
             victim.kill()  # the whole worker (main process and pool child), as a crashed machine
 
     job_id = _fresh_id("killed-worker")
-    remote = _transcribe(lecture, executor, tmp_path / "work", on_chunk=on_chunk, job_id=job_id)
+    remote = _transcribe(
+        lecture, celery_executor, tmp_path / "work", on_chunk=on_chunk, job_id=job_id
+    )
     assert not victim.alive()
     local, local_chunks = local_run
     assert sorted(arrived) == local_chunks, "a chunk was lost or delivered to the job twice"
     assert _segments(remote) == _segments(local)
-    redelivered = sum(count > 1 for count in _deliveries(settings, job_id))
+    redelivered = sum(count > 1 for count in _deliveries(celery_settings, job_id))
     assert redelivered >= 1, "the killed worker's chunk was not redelivered"
 
 
 def test_cancel_revokes_queued_chunks(
     lecture: LectureInfo,
-    executor: CeleryExecutor,
+    celery_executor: CeleryExecutor,
     celery_fleet: WorkerFleet,
-    settings: Settings,
+    celery_settings: Settings,
     tmp_path: Path,
 ) -> None:
     job_id = _fresh_id("cancel-me")
     tasks = _chunk_tasks(lecture, tmp_path, job_id, copies=8)
     # All of them go to the broker at once, so only revoking can keep workers from running them.
-    assert len(tasks) <= settings.celery.max_queued_per_job
-    results = executor.run(job_id, tasks)
+    assert len(tasks) <= celery_settings.celery.max_queued_per_job
+    results = celery_executor.run(job_id, tasks)
     first = next(results)
     assert isinstance(first, ChunkResult)
-    threading.Timer(0.1, executor.cancel, (job_id,)).start()
+    threading.Timer(0.1, celery_executor.cancel, (job_id,)).start()
     with pytest.raises(CancelledError):
         list(results)
     # The executor works on for other jobs, and nothing of the cancelled one arrives. Its task
     # is queued behind the revoked ones (the broker's queue is first in, first out): when its
     # result is back, the workers have received every chunk of the cancelled job.
     after = replace(tasks[0], job_id=_fresh_id("after-cancel"))
-    again = list(executor.run(after.job_id, [after]))
+    again = list(celery_executor.run(after.job_id, [after]))
     assert [r.chunk_index for r in again] == [after.chunk.index]
-    ran = len(_deliveries(settings, job_id))
+    ran = len(_deliveries(celery_settings, job_id))
     # The first chunk, and at most two more per worker: the one it held when the cancel came
     # and one it may have taken between the first result and the revoke reaching it.
     assert 1 <= ran <= 1 + 2 * len(celery_fleet.workers) < len(tasks), f"{ran} chunks ran"

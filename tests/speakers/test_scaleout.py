@@ -6,14 +6,12 @@ only clusters), and the built dialogue must get its two speakers at the right tu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from testkit.evaluation.conditioned_lecture import write_samples
 from testkit.evaluation.dialogues import build_conversation
-from tests.scaleout import WorkerFleet
 from video_transcriber.config import Settings
 from video_transcriber.domain import ChunkResult, TranscribeOptions
 from video_transcriber.executors.celery_executor import CeleryExecutor
@@ -25,22 +23,8 @@ pytestmark = [pytest.mark.scaleout, pytest.mark.timeout(300)]
 PLAN = ExecutionPlan(workers=2, threads_per_worker=1, chunk_seconds=12.0, batch_size=1)
 
 
-@pytest.fixture
-def settings(celery_test_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    for name, value in celery_test_env.items():
-        monkeypatch.setenv(name, value)
-    return Settings()
-
-
-@pytest.fixture
-def executor(settings: Settings, celery_fleet: WorkerFleet) -> Iterator[CeleryExecutor]:
-    celery_fleet.ensure(2)
-    with CeleryExecutor(settings) as celery:
-        yield celery
-
-
 def test_workers_embed_the_voices_and_the_speakers_come_out(
-    settings: Settings, executor: CeleryExecutor, tmp_path: Path
+    celery_settings: Settings, celery_executor: CeleryExecutor, tmp_path: Path
 ) -> None:
     dialogue = build_conversation("dialogue", ["ljspeech", "librispeech_1089"], seconds=40, seed=6)
     media = tmp_path / "dialogue.mp4"
@@ -48,9 +32,9 @@ def test_workers_embed_the_voices_and_the_speakers_come_out(
     results: list[ChunkResult] = []
     transcript = transcribe_media(
         media,
-        settings=settings,
+        settings=celery_settings,
         options=TranscribeOptions(speakers="auto"),
-        executor=executor,
+        executor=celery_executor,
         work_dir=tmp_path / "work",
         plan=PLAN,
         job_id="speakers",
