@@ -3,13 +3,15 @@
 The CLI keeps calibrations where the service does, in the job store of the data directory
 (`Settings.resolved_database_url`), so a calibration made from the command line plans the
 service's pool and the other way round. `stored_measurements` never creates a database just to
-find nothing in it: with SQLite and no file yet, there is no calibration.
+find nothing in it: with SQLite and no file yet, there is no calibration, and the store's
+libraries (SQLAlchemy, Alembic: ~29 MB of the CLI process) are not even imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,9 +19,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from video_transcriber.calibration.fingerprint import read_fingerprint
 from video_transcriber.calibration.runner import CalibrationStep, calibrate
 from video_transcriber.config import Settings
-from video_transcriber.store.calibration_store import CalibrationStore
-from video_transcriber.store.job_store import JobStore
 from video_transcriber.tuning.measured import Measurements
+
+if TYPE_CHECKING:
+    from video_transcriber.store.calibration_store import CalibrationStore
+    from video_transcriber.store.job_store import JobStore
+
+
+def _stores(settings: Settings) -> tuple[JobStore, CalibrationStore]:
+    """The job store of the data directory (the caller closes it) and its calibrations."""
+    from video_transcriber.store.calibration_store import CalibrationStore
+    from video_transcriber.store.job_store import JobStore
+
+    store = JobStore(settings.resolved_database_url)
+    return store, CalibrationStore(store.engine)
 
 
 def _database_exists(settings: Settings) -> bool:
@@ -33,11 +46,11 @@ def stored_measurements(settings: Settings) -> Measurements | None:
     """This machine's newest calibration of the configured model, if the store has one."""
     if not _database_exists(settings):
         return None
-    store = JobStore(settings.resolved_database_url)
+    store, calibrations = _stores(settings)
     try:
         key = read_fingerprint().key
         model = settings.model
-        return CalibrationStore(store.engine).latest(key, model.name, model.compute_type)
+        return calibrations.latest(key, model.name, model.compute_type)
     finally:
         store.close()
 
@@ -61,9 +74,8 @@ def run_calibration(
             bar.update(task, completed=step.done, total=step.total, description=step.message)
 
         results = calibrate(settings, models=models, on_progress=show)
-    store = JobStore(settings.resolved_database_url)
+    store, calibrations = _stores(settings)
     try:
-        calibrations = CalibrationStore(store.engine)
         for measurements in results:
             calibrations.save(measurements)
     finally:

@@ -11,6 +11,10 @@ threshold of the rest, one cluster comes out and nothing is invented. Then two r
 - *tiny clusters*: a cluster of fewer than `min_windows` windows (about 2 s of speech) is too
   little to be a person; its windows join their nearest speaker.
 
+scipy's `cluster.hierarchy` is imported on the first clustering, not with this module: it
+brings `scipy.spatial`, `sparse` and `linalg`, ~40 MB of every process that imports the
+pipeline, which most transcriptions (no speakers asked for) never use.
+
 Scale: average linkage needs all pairwise distances (N²/2 doubles). Up to `MAX_LINKAGE`
 windows (64 MB, an 80-minute recording at 0.8 s steps) it runs on all of them; beyond, on an
 even sample of that many, and every window is then assigned to its nearest speaker.
@@ -21,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
 
 MAX_LINKAGE = 4000
 REFINE_STEPS = 3
@@ -48,6 +51,8 @@ def _centroids(embeddings: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def _linkage_labels(embeddings: np.ndarray, options: ClusterOptions) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     tree = linkage(embeddings, method="average", metric="cosine")
     if options.speakers is not None:
         return np.asarray(fcluster(tree, t=options.speakers, criterion="maxclust"))
