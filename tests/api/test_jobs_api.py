@@ -177,6 +177,19 @@ def test_unknown_model_and_bad_options_are_refused(client: TestClient, wav: Path
         assert response.status_code == 422, options
 
 
+def test_a_model_name_this_offline_server_does_not_hold_is_refused(
+    client: TestClient, wav: Path
+) -> None:
+    listed = client.get("/api/config").json()["models"]
+    assert {"tiny.en", "base"} <= set(listed) and "small.en" not in listed
+    response = client.post(
+        "/api/jobs", files={"file": ("a.wav", wav.read_bytes())}, data={"model": "small.en"}
+    )
+    assert response.status_code == 422
+    assert "not on this server" in response.json()["detail"]
+    assert client.get("/api/jobs").json()["total"] == 0
+
+
 def test_multipart_fields_as_options(client: TestClient, wav: Path) -> None:
     job = upload(client, wav, model="tiny.en", beam_size="3", word_timestamps="true")
     expected = {"model": "tiny.en", "language": None, "beam_size": 3, "word_timestamps": True}

@@ -9,6 +9,7 @@ import pytest
 from video_transcriber.config import ModelSettings
 from video_transcriber.engine.model import (
     bundled_model_dir,
+    installed_models,
     is_english_only,
     load_model,
     resolve_model,
@@ -76,3 +77,8 @@ def test_a_broken_model_directory_fails_with_model_error(tmp_path: Path) -> None
 def test_the_bundled_model_loads_english_only() -> None:
     model = load_model(ModelSettings(), threads=1)
     assert is_english_only(model)
+
+
+def test_installed_models_are_the_ones_that_load_offline(tmp_path: Path) -> None:
+    # An empty download root: nothing cached, so only the bundled and the packaged models.
+    assert installed_models(tmp_path) == ["tiny.en", "base"]

@@ -5,7 +5,9 @@ plain data live here too, so routes stay thin."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -15,19 +17,22 @@ from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
 from video_transcriber.store.job import Job
 from video_transcriber.uploads.records import ID_PATTERN
 
-KNOWN_MODELS = frozenset(
-    {
-        "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
-        "large-v1", "large-v2", "large-v3", "large", "large-v3-turbo", "turbo",
-        "distil-small.en", "distil-medium.en", "distil-large-v2", "distil-large-v3",
-    }
-)  # fmt: skip
-"""Model names a request may ask for (plus the configured one); never a path on the server."""
-
 
 def allowed_models(settings: Settings) -> frozenset[str]:
-    """The model names a job of this service may ask for: the known ones and the configured one."""
-    return KNOWN_MODELS | {settings.model.name}
+    """The model names a job of this service may ask for: those that load on this machine
+    without a network (`engine.model.installed_models`: tiny.en, the installed packaged models,
+    faster-whisper models already cached) and the configured one; never a path on the server.
+
+    Listed once per download root for the life of the process (it scans the model cache): a
+    model cached later shows after a restart."""
+    return _installed(settings.model.download_root) | {settings.model.name}
+
+
+@functools.cache
+def _installed(download_root: Path | None) -> frozenset[str]:
+    from video_transcriber.engine.model import installed_models
+
+    return frozenset(installed_models(download_root))
 
 
 def integral(value: Any) -> Any:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from video_transcriber.config import DEFAULT_MODEL, ModelSettings, ServiceSettings, model_cache_in
 from video_transcriber.errors import ModelError
-from video_transcriber.models import locate
+from video_transcriber.models import CATALOG, is_installed, locate
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -133,13 +133,14 @@ def is_english_only(model: WhisperModel) -> bool:
 
 
 def installed_models(download_root: Path | None = None) -> list[str]:
-    """Model names that load here without a network: `tiny.en` (bundled) and every
-    faster-whisper model already in the Hugging Face cache (or `download_root`) with its
-    `model.bin` (for `tune --calibrate --all-models`)."""
+    """Model names that load here without a network: `tiny.en` (bundled), the packaged models
+    whose packages are installed (`base`), and every faster-whisper model already in the
+    Hugging Face cache (or `download_root`) with its `model.bin` (`tune --calibrate
+    --all-models`, and the names the service accepts)."""
     from faster_whisper.utils import _MODELS  # name -> repo id (the list `available_models` uses)
     from huggingface_hub import scan_cache_dir
 
-    found = [DEFAULT_MODEL]
+    found = [DEFAULT_MODEL, *(name for name, model in CATALOG.items() if is_installed(model))]
     try:
         repos = scan_cache_dir(download_root).repos
     except Exception:  # no cache yet (CacheNotFound) or an unreadable one
@@ -149,5 +150,5 @@ def installed_models(download_root: Path | None = None) -> list[str]:
         for repo in repos
         if any(f.file_name == MODEL_FILE for rev in repo.revisions for f in rev.files)
     }
-    found += [name for name, repo in _MODELS.items() if repo in cached and name != DEFAULT_MODEL]
+    found += [name for name, repo in _MODELS.items() if repo in cached and name not in found]
     return found

@@ -9,6 +9,20 @@ imports faster_whisper: the engine stays its only importer.
 from __future__ import annotations
 
 from video_transcriber.models.assembly import assembled_dir, locate
-from video_transcriber.models.catalog import CATALOG, PackagedModel, Part, known_models
+from video_transcriber.models.catalog import (
+    CATALOG,
+    PackagedModel,
+    Part,
+    is_installed,
+    known_models,
+)
 
-__all__ = ["CATALOG", "PackagedModel", "Part", "assembled_dir", "known_models", "locate"]
+__all__ = [
+    "CATALOG",
+    "PackagedModel",
+    "Part",
+    "assembled_dir",
+    "is_installed",
+    "known_models",
+    "locate",
+]

@@ -67,6 +67,14 @@ CATALOG: dict[str, PackagedModel] = {BASE.name: BASE}
 """Packaged models by the name people type (`--model base`)."""
 
 
+def is_installed(model: PackagedModel) -> bool:
+    """Whether every package holding a file of `model` is installed (nothing is read)."""
+    from importlib.util import find_spec
+
+    modules = {part.module for part in model.parts} | {module for module, _ in model.extras}
+    return all(find_spec(module) is not None for module in modules)
+
+
 def known_models() -> list[str]:
     """The packaged models' names, in catalog order."""
     return list(CATALOG)

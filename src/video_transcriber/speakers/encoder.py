@@ -40,10 +40,11 @@ from video_transcriber.speakers.weights import read_legacy_torch
 HIDDEN = 256
 LAYERS = 3
 EMBEDDING = 256
-BATCH = 16
-"""Partials per onnxruntime call. 16 and 32 run at the same speed per partial (3.0-3.5 ms, one
-thread), but a call's working memory grows with it: +25 MB of peak RSS at 16, +48 MB at 32,
-in every worker."""
+BATCH = 8
+"""Partials per onnxruntime call. 8, 16 and 32 run at about the same speed per partial (three
+runs, one thread: 8 2.9-3.3 ms, 16 2.9-3.1 ms), but a call's working memory grows with it:
++8 MB of peak RSS at 8, +19 MB at 16, +48 MB at 32, in every worker; at 16 the whole tree of a
+10-minute lecture with speakers peaked at 939-964 MiB, just over 10^9 bytes."""
 _OPSET = 17
 GRAPH_VERSION = 1
 """Part of the cached graph's name: raise it when `build_graph` changes what it writes."""

@@ -280,12 +280,13 @@ def _parse(model: type[_M], data: bytes | dict[str, Any]) -> _M:
 
 
 def _checked(options: JobOptions, settings: Settings) -> Any:
-    """Domain options, after refusing model names that are not plain known names."""
+    """Domain options, after refusing model names that cannot load here (`allowed_models`)."""
     if options.model is not None and options.model not in allowed_models(settings):
         raise _invalid(
             ("body", "options", "model"),
             "enum",
-            f"Unknown model {options.model!r}; use one of the names GET /api/config lists",
+            f"Model {options.model!r} is not on this server (it cannot download models); use "
+            "one of the names GET /api/config lists",
         )
     model = settings.model
     try:

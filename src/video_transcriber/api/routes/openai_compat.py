@@ -5,7 +5,7 @@ same multipart reader and `JobIntake.from_file` the job API uses, the job runs o
 pool, and the route waits for it on the event bus (re-reading the store every few seconds), so
 history, metrics and `/api/jobs` include it. If the client hangs up while waiting, the job is
 cancelled. `whisper-1` and the configured model name mean the configured model; another known
-name runs that model, and one that cannot be loaded answers 400 `model_not_found`.
+name of a model on this machine runs that model, and any other answers 400 `model_not_found`.
 Every error is in OpenAI's shape, so OpenAI clients raise their usual exceptions.
 """
 
@@ -40,7 +40,7 @@ from video_transcriber.api.openai_shapes import (
     simple_json,
     verbose_json,
 )
-from video_transcriber.api.schemas import KNOWN_MODELS, SPEAKERS_PATTERN
+from video_transcriber.api.schemas import SPEAKERS_PATTERN, allowed_models
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
 from video_transcriber.config import Settings
@@ -259,11 +259,13 @@ def _model(requested: str | None, settings: Settings) -> str | None:
     """None for the configured model, else the requested known name."""
     if requested is None or requested in ALIASES or requested == settings.model.name:
         return None
-    if requested not in KNOWN_MODELS:
+    allowed = allowed_models(settings)
+    if requested not in allowed:
         raise OpenAIError(
             400,
-            f"The model '{requested}' does not exist here. Use 'whisper-1' (the configured "
-            f"model, {settings.model.name}) or one of: {', '.join(sorted(KNOWN_MODELS))}.",
+            f"The model '{requested}' is not on this server (it cannot download models). Use "
+            f"'whisper-1' (the configured model, {settings.model.name}) or one of: "
+            f"{', '.join(sorted(allowed))}.",
             param="model",
             code="model_not_found",
         )
