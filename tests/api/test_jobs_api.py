@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import wait_for_status
 from tests.fakes import FakeRunner
 from tests.media_files import write_mp4
+from tests.model_cache import cache_model
 
 
 def upload(client: TestClient, path: Path, filename: str | None = None, **fields: str) -> dict:
@@ -177,17 +178,27 @@ def test_unknown_model_and_bad_options_are_refused(client: TestClient, wav: Path
         assert response.status_code == 422, options
 
 
-def test_a_model_name_this_offline_server_does_not_hold_is_refused(
-    client: TestClient, wav: Path
+def test_only_models_this_offline_server_holds_are_offered(
+    make_client: Callable[..., TestClient],
+    wav: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("VT_MODEL__DOWNLOAD_ROOT", str(tmp_path / "hf"))  # not the user's cache
+    cache_model(tmp_path / "hf", "small.en")
+    client = make_client()
     listed = client.get("/api/config").json()["models"]
-    assert {"tiny.en", "base"} <= set(listed) and "small.en" not in listed
-    response = client.post(
-        "/api/jobs", files={"file": ("a.wav", wav.read_bytes())}, data={"model": "small.en"}
+    assert listed == ["base", "small.en", "tiny.en"]
+    refused = client.post(
+        "/api/jobs", files={"file": ("a.wav", wav.read_bytes())}, data={"model": "medium.en"}
     )
-    assert response.status_code == 422
-    assert "not on this server" in response.json()["detail"]
+    assert refused.status_code == 422
+    assert "not on this server" in refused.json()["detail"]
     assert client.get("/api/jobs").json()["total"] == 0
+    accepted = upload(client, wav, model="small.en")
+    assert accepted["options"]["model"] == "small.en"
+    enum = client.get("/openapi.json").json()["components"]["schemas"]["JobOptions"]
+    assert "small.en" in json.dumps(enum["properties"]["model"])
 
 
 def test_multipart_fields_as_options(client: TestClient, wav: Path) -> None:

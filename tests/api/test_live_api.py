@@ -166,7 +166,7 @@ def test_a_live_token_in_the_query_works_instead_of_the_header(
         ("", '{"type": "pause"}', 1003, "only text message"),
         ("?sample_rate=44100", None, 1003, "16 kHz"),
         ("?language=english!", None, 1003, "language code"),
-        ("?model=/etc/passwd", None, 1003, "does not exist"),
+        ("?model=/etc/passwd", None, 1003, "not on this server"),
     ],
 )
 def test_bad_input_gets_an_error_frame_and_a_clean_close(

@@ -17,6 +17,7 @@ from testkit.evaluation.corpus import Clip, english_utterances
 from testkit.evaluation.lecture import build_lecture
 from testkit.evaluation.wer import normalize, word_errors
 from tests.api.conftest import LiveServer
+from tests.model_cache import cache_model
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -28,7 +29,10 @@ PHRASE = "ask not what your country can do for you"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("openai") / "data"
     data_dir.mkdir()
-    live = LiveServer(data_dir, {"VT_SERVICE__API_KEYS": f'["{KEY}"]'})
+    cache = tmp_path_factory.mktemp("openai-hf")
+    cache_model(cache, "small.en")
+    env = {"VT_SERVICE__API_KEYS": f'["{KEY}"]', "VT_MODEL__DOWNLOAD_ROOT": str(cache)}
+    live = LiveServer(data_dir, env)
     live.start()
     yield live
     live.stop()
@@ -154,8 +158,18 @@ def test_unknown_model_is_400_in_openai_shape(oai: OpenAI, jfk: Path) -> None:
     assert caught.value.param == "model"
 
 
-def test_model_that_cannot_be_loaded_is_400(oai: OpenAI, jfk: Path) -> None:
-    # small.en is a real name but not on this offline machine: the worker fails to load it.
+def test_a_model_not_on_this_machine_is_400_before_any_job(oai: OpenAI, jfk: Path) -> None:
+    # medium.en is a real Whisper name, but neither packaged nor cached here.
+    with pytest.raises(openai.BadRequestError) as caught:
+        transcribe(oai, jfk, model="medium.en")
+    assert caught.value.code == "model_not_found"
+    assert "medium.en" in caught.value.message and "not on this server" in caught.value.message
+
+
+def test_a_listed_model_that_fails_to_load_is_400(oai: OpenAI, jfk: Path) -> None:
+    # small.en is in the server's model cache (tests.model_cache), with broken weights: it is
+    # listed and accepted, and the worker's load failure comes back as OpenAI's model_not_found.
+    assert "small.en" in {model.id for model in oai.models.list()}
     with pytest.raises(openai.BadRequestError) as caught:
         transcribe(oai, jfk, model="small.en")
     assert caught.value.code == "model_not_found"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.model_cache import cache_model
 from video_transcriber.config import ModelSettings
 from video_transcriber.engine.model import (
     bundled_model_dir,
@@ -82,3 +83,11 @@ def test_the_bundled_model_loads_english_only() -> None:
 def test_installed_models_are_the_ones_that_load_offline(tmp_path: Path) -> None:
     # An empty download root: nothing cached, so only the bundled and the packaged models.
     assert installed_models(tmp_path) == ["tiny.en", "base"]
+
+
+def test_a_cached_model_is_installed_and_a_packaged_name_never_comes_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    cache_model(tmp_path, "small.en")
+    cache_model(tmp_path, "base")  # `base` loads from its packages whatever the cache holds
+    assert installed_models(tmp_path) == ["tiny.en", "base", "small.en"]

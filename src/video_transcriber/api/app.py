@@ -45,6 +45,7 @@ from video_transcriber.calibration.machine import MachineHistory
 from video_transcriber.calibration.service import CalibrationService
 from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus
+from video_transcriber.jobs.offered_models import offered_models
 from video_transcriber.jobs.service import Services, open_services
 from video_transcriber.jobs.tunable import tuned_settings
 from video_transcriber.live.scheduler import LiveEngine
@@ -100,6 +101,7 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.models = offered_models(settings)
     app.state.runner_override = runner
     app.state.keys = KeyRing(settings.service.api_keys)
     app.state.link_signer = LinkSigner(
@@ -121,7 +123,7 @@ def create_app(settings: Settings, *, runner: JobRunner | None = None) -> FastAP
             allow_headers=["*"],
             expose_headers=[*TUS_HEADERS, "Content-Disposition"],
         )
-    install_openapi(app, settings)
+    install_openapi(app, settings, app.state.models)
     return app
 
 

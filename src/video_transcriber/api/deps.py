@@ -107,6 +107,8 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 SettingsDep = Annotated[Settings, _app_state("settings")]
+ModelsDep = Annotated[frozenset[str], _app_state("models")]
+"""The model names jobs may ask for (`jobs.offered_models`)."""
 StoreDep = Annotated[JobStore, _app_state("store")]
 ManagerDep = Annotated[JobManager, _app_state("manager")]
 BusDep = Annotated[EventBus, _app_state("bus")]

@@ -29,7 +29,6 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from video_transcriber.api.schemas import allowed_models
 from video_transcriber.config import Settings
 from video_transcriber.domain import SAMPLE_RATE, TranscribeOptions
 from video_transcriber.errors import MediaError, VideoTranscriberError
@@ -69,7 +68,9 @@ class LiveParams:
     name: str | None
 
 
-def parse_params(query: Mapping[str, str], settings: Settings) -> LiveParams:
+def parse_params(
+    query: Mapping[str, str], settings: Settings, models: frozenset[str]
+) -> LiveParams:
     """The stream's options from its query string; `Refusal` says what is wrong."""
     rate = query.get("sample_rate")
     if rate is not None and rate.strip() != str(SAMPLE_RATE):
@@ -83,10 +84,11 @@ def parse_params(query: Mapping[str, str], settings: Settings) -> LiveParams:
     model = query.get("model") or None
     if model == settings.model.name:
         model = None
-    if model is not None and model not in allowed_models(settings):
+    if model is not None and model not in models:
         raise Refusal(
-            f"The model {model!r} does not exist here; omit it for the configured model "
-            f"({settings.model.name}) or use one of: {', '.join(sorted(allowed_models(settings)))}."
+            f"The model {model!r} is not on this server (it cannot download models); omit it "
+            f"for the configured model ({settings.model.name}) or use one of: "
+            f"{', '.join(sorted(models))}."
         )
     return LiveParams(language and language.lower(), model, query.get("name") or None)
 

@@ -29,10 +29,6 @@ LANGUAGE_NAMES = {
 """OpenAI's verbose_json names the language in full, as Whisper's tokenizer does."""
 
 
-BUNDLED_MODELS = ("tiny.en", "base")
-"""Models this service runs with no network: tiny.en (English) and base (multilingual)."""
-
-
 class OpenAIErrorDetail(BaseModel):
     message: str
     type: str
@@ -146,12 +142,13 @@ def verbose_json(transcript: Transcript, *, segments: bool, words: bool) -> dict
     return body
 
 
-def model_list(default_model: str, created: int) -> dict[str, Any]:
-    """`GET /v1/models`: `whisper-1` (an alias), the configured model and the bundled ones."""
+def model_list(default_model: str, models: frozenset[str], created: int) -> dict[str, Any]:
+    """`GET /v1/models`: `whisper-1` (an alias), the configured model, then every other model
+    this service offers (`jobs.offered_models`)."""
     return {
         "object": "list",
         "data": [
             {"id": name, "object": "model", "created": created, "owned_by": "video-transcriber"}
-            for name in dict.fromkeys(("whisper-1", default_model, *BUNDLED_MODELS))
+            for name in dict.fromkeys(("whisper-1", default_model, *sorted(models)))
         ],
     }

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from pydantic.json_schema import models_json_schema
 
 from video_transcriber.api.routes.openai_compat import ALIASES
-from video_transcriber.api.schemas import JobCreate, allowed_models
+from video_transcriber.api.schemas import JobCreate
 from video_transcriber.config import Settings
 from video_transcriber.jobs.tuning_service import TuningLimits
 from video_transcriber.languages.options import is_english_only_name
@@ -38,14 +38,14 @@ _FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
 """FastAPI's own validation-error schemas, which our error handler does not answer with."""
 
 
-def install_openapi(app: FastAPI, settings: Settings) -> None:
+def install_openapi(app: FastAPI, settings: Settings, models: frozenset[str]) -> None:
     """Make `app.openapi()` build the document described in the module docstring."""
     original = app.openapi
 
     def openapi() -> Document:
         if app.openapi_schema is None:
             document = original()
-            for step in _steps(settings):
+            for step in _steps(settings, models):
                 step(document)
             app.openapi_schema = document
         return app.openapi_schema
@@ -56,12 +56,12 @@ def install_openapi(app: FastAPI, settings: Settings) -> None:
 Step = Callable[[Document], None]
 
 
-def _steps(settings: Settings) -> list[Step]:
+def _steps(settings: Settings, models: frozenset[str]) -> list[Step]:
     return [
         _job_create_schemas,
         _errors_in_one_shape,
         _unparseable_json_bodies,
-        _job_models(sorted(allowed_models(settings)), settings.model.name),
+        _job_models(sorted(models), settings.model.name),
         _tuning_limits(TuningLimits.of(settings.tuning)),
         _tus_protocol(settings.service.max_upload_bytes),
         _api_key(required=bool(settings.service.api_keys)),
@@ -126,9 +126,9 @@ def _non_null(prop: dict[str, Any]) -> dict[str, Any]:
 
 
 def _job_models(models: list[str], configured: str) -> Step:
-    """A job may ask for the configured model or a standard Whisper name, nothing else (and the
-    OpenAI-compatible endpoint for OpenAI's alias of the configured model); a translation only
-    for a multilingual one."""
+    """A job may ask for a model this service offers (`jobs.offered_models`), nothing else (and
+    the OpenAI-compatible endpoint for OpenAI's alias of the configured model); a translation
+    only for a multilingual one."""
     openai = [*sorted(ALIASES), *models]
 
     def step(document: Document) -> None:

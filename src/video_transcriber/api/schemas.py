@@ -5,34 +5,14 @@ plain data live here too, so routes stay thin."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from video_transcriber.config import Settings
 from video_transcriber.domain import JobStatus, Stage, TranscribeOptions
 from video_transcriber.store.job import Job
 from video_transcriber.uploads.records import ID_PATTERN
-
-
-def allowed_models(settings: Settings) -> frozenset[str]:
-    """The model names a job of this service may ask for: those that load on this machine
-    without a network (`engine.model.installed_models`: tiny.en, the installed packaged models,
-    faster-whisper models already cached) and the configured one; never a path on the server.
-
-    Listed once per download root for the life of the process (it scans the model cache): a
-    model cached later shows after a restart."""
-    return _installed(settings.model.download_root) | {settings.model.name}
-
-
-@functools.cache
-def _installed(download_root: Path | None) -> frozenset[str]:
-    from video_transcriber.engine.model import installed_models
-
-    return frozenset(installed_models(download_root))
 
 
 def integral(value: Any) -> Any:
@@ -77,7 +57,7 @@ class JobOptions(BaseModel):
     model: str | None = Field(
         default=None,
         max_length=64,
-        description="A Whisper model name such as `tiny.en` or `small.en`.",
+        description="One of the `models` that `GET /api/config` lists (e.g. `tiny.en`, `base`).",
         examples=["tiny.en"],
     )
     language: str | None = Field(

@@ -150,5 +150,9 @@ def installed_models(download_root: Path | None = None) -> list[str]:
         for repo in repos
         if any(f.file_name == MODEL_FILE for rev in repo.revisions for f in rev.files)
     }
-    found += [name for name, repo in _MODELS.items() if repo in cached and name not in found]
+    found += [  # a packaged name always loads its package (`resolve_model`), never the cache
+        name
+        for name, repo in _MODELS.items()
+        if repo in cached and name not in found and name not in CATALOG
+    ]
     return found

@@ -25,6 +25,7 @@ from video_transcriber.api.deps import (
     IntakeDep,
     LayoutDep,
     ManagerDep,
+    ModelsDep,
     OwnerDep,
     ReaderDep,
     SettingsDep,
@@ -41,7 +42,6 @@ from video_transcriber.api.schemas import (
     JobPublic,
     LinkTokenPublic,
     TranscriptFormat,
-    allowed_models,
 )
 from video_transcriber.api.streaming import declared_length, stream_body
 from video_transcriber.config import Settings
@@ -131,6 +131,7 @@ def list_jobs(
 async def create_job(
     request: Request,
     settings: SettingsDep,
+    models: ModelsDep,
     layout: LayoutDep,
     intake: IntakeDep,
     owner: OwnerDep,
@@ -138,10 +139,12 @@ async def create_job(
     """Queue a transcription: JSON naming a finished tus upload, or a multipart `file`."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        queued = await _from_multipart(request, content_type, settings, layout, intake, owner)
+        queued = await _from_multipart(
+            request, content_type, settings, models, layout, intake, owner
+        )
     elif content_type.split(";")[0].strip() == "application/json":
         body = _parse(JobCreate, await _small_body(request))
-        options = _checked(body.options, settings)
+        options = _checked(body.options, settings, models)
         queued = await run_in_threadpool(
             lambda: intake.from_upload(
                 owner=owner,
@@ -279,9 +282,9 @@ def _parse(model: type[_M], data: bytes | dict[str, Any]) -> _M:
         raise RequestValidationError(exc.errors(include_url=False)) from None
 
 
-def _checked(options: JobOptions, settings: Settings) -> Any:
-    """Domain options, after refusing model names that cannot load here (`allowed_models`)."""
-    if options.model is not None and options.model not in allowed_models(settings):
+def _checked(options: JobOptions, settings: Settings, models: frozenset[str]) -> Any:
+    """Domain options, after refusing model names that cannot load here (`jobs.offered_models`)."""
+    if options.model is not None and options.model not in models:
         raise _invalid(
             ("body", "options", "model"),
             "enum",
@@ -308,6 +311,7 @@ async def _from_multipart(
     request: Request,
     content_type: str,
     settings: Settings,
+    models: frozenset[str],
     layout: DataLayout,
     intake: JobIntake,
     owner: str,
@@ -323,7 +327,7 @@ async def _from_multipart(
             raise UploadError("The upload was cut off before it finished; send the file again.")
         result = await run_in_threadpool(form.finish)
         parsed = _parse(JobOptions, _form_options(result.fields))
-        options = _checked(parsed, settings)
+        options = _checked(parsed, settings, models)
         return await run_in_threadpool(
             lambda: intake.from_file(
                 owner=owner,

@@ -73,7 +73,7 @@ async def live(websocket: WebSocket) -> None:
         await refuse(websocket, "Live captions are turned off here (VT_LIVE__ENABLED).", 1008)
         return
     try:
-        params = parse_params(websocket.query_params, settings)
+        params = parse_params(websocket.query_params, settings, websocket.app.state.models)
     except Refusal as refusal:
         await refuse(websocket, str(refusal), refusal.code)
         return

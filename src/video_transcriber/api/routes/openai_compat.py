@@ -29,6 +29,7 @@ from video_transcriber.api.deps import (
     IntakeDep,
     LayoutDep,
     ManagerDep,
+    ModelsDep,
     SettingsDep,
     StoreDep,
 )
@@ -40,7 +41,7 @@ from video_transcriber.api.openai_shapes import (
     simple_json,
     verbose_json,
 )
-from video_transcriber.api.schemas import SPEAKERS_PATTERN, allowed_models
+from video_transcriber.api.schemas import SPEAKERS_PATTERN
 from video_transcriber.api.security import KeyRing
 from video_transcriber.api.streaming import stream_body
 from video_transcriber.config import Settings
@@ -152,6 +153,7 @@ class _Services:
     """What both endpoints hand to `_answer`."""
 
     settings: Settings
+    models: frozenset[str]
     layout: DataLayout
     intake: JobIntake
     store: JobStore
@@ -161,26 +163,27 @@ class _Services:
 
 def _services(
     settings: SettingsDep,
+    models: ModelsDep,
     layout: LayoutDep,
     intake: IntakeDep,
     store: StoreDep,
     bus: BusDep,
     manager: ManagerDep,
 ) -> _Services:
-    return _Services(settings, layout, intake, store, bus, manager)
+    return _Services(settings, models, layout, intake, store, bus, manager)
 
 
 ServicesDep = Annotated[_Services, Depends(_services)]
 
 
 @router.get("/models", response_model=OpenAIModelList, responses={401: _ERROR})
-def list_models(request: Request, settings: SettingsDep) -> JSONResponse:
+def list_models(request: Request, settings: SettingsDep, models: ModelsDep) -> JSONResponse:
     """The models this service answers to (OpenAI's model list shape)."""
     try:
         _owner(request)
     except OpenAIError as exc:
         return exc.response()
-    return JSONResponse(model_list(settings.model.name, _STARTED))
+    return JSONResponse(model_list(settings.model.name, models, _STARTED))
 
 
 @router.post(
@@ -217,7 +220,7 @@ async def _answer(request: Request, services: _Services, task: Task) -> Response
         destination = got.layout.incoming / f"{uuid.uuid4().hex}.part"
         try:
             form = await _receive(request, got.settings, destination)
-            params = _params(form.lists, got.settings, task)
+            params = _params(form.lists, got.settings, got.models, task)
             job = await _queue(got.intake, owner, destination, form.result, params.options)
         finally:
             destination.unlink(missing_ok=True)
@@ -255,30 +258,31 @@ def _one(lists: dict[str, list[str]], name: str) -> str | None:
     return values[-1] if values else None
 
 
-def _model(requested: str | None, settings: Settings) -> str | None:
+def _model(requested: str | None, settings: Settings, models: frozenset[str]) -> str | None:
     """None for the configured model, else the requested known name."""
     if requested is None or requested in ALIASES or requested == settings.model.name:
         return None
-    allowed = allowed_models(settings)
-    if requested not in allowed:
+    if requested not in models:
         raise OpenAIError(
             400,
             f"The model '{requested}' is not on this server (it cannot download models). Use "
             f"'whisper-1' (the configured model, {settings.model.name}) or one of: "
-            f"{', '.join(sorted(allowed))}.",
+            f"{', '.join(sorted(models))}.",
             param="model",
             code="model_not_found",
         )
     return requested
 
 
-def _params(lists: dict[str, list[str]], settings: Settings, task: Task) -> _Params:
+def _params(
+    lists: dict[str, list[str]], settings: Settings, models: frozenset[str], task: Task
+) -> _Params:
     fmt = _response_format(_one(lists, "response_format"))
     granularities = _granularities(lists)
     _check_temperature(_one(lists, "temperature"))
     words = "word" in granularities and fmt == "verbose_json"
     options = TranscribeOptions(
-        model=_model(_one(lists, "model"), settings),
+        model=_model(_one(lists, "model"), settings, models),
         language=_language(_one(lists, "language")),
         word_timestamps=words,
         initial_prompt=_one(lists, "prompt") or None,

@@ -7,8 +7,8 @@ from typing import get_args
 from fastapi import APIRouter
 
 from video_transcriber import __version__
-from video_transcriber.api.deps import SettingsDep, StoreDep
-from video_transcriber.api.schemas import Health, ServiceConfig, TranscriptFormat, allowed_models
+from video_transcriber.api.deps import ModelsDep, SettingsDep, StoreDep
+from video_transcriber.api.schemas import Health, ServiceConfig, TranscriptFormat
 from video_transcriber.api.security import KeyRing
 from video_transcriber.uploads.tus import TUS_EXTENSIONS, TUS_VERSION
 
@@ -23,7 +23,7 @@ def healthz(store: StoreDep) -> Health:
 
 
 @router.get("/api/config", response_model=ServiceConfig)
-def service_config(settings: SettingsDep) -> ServiceConfig:
+def service_config(settings: SettingsDep, models: ModelsDep) -> ServiceConfig:
     """Upload endpoint, recommended chunk size, limits, and what a job may ask for."""
     service = settings.service
     return ServiceConfig(
@@ -35,6 +35,6 @@ def service_config(settings: SettingsDep) -> ServiceConfig:
         upload_expiry_seconds=service.upload_expiry_hours * 3600,
         auth_required=KeyRing(service.api_keys).required,
         default_model=settings.model.name,
-        models=sorted(allowed_models(settings)),
+        models=sorted(models),
         transcript_formats=list(get_args(TranscriptFormat)),
     )
