@@ -3,10 +3,11 @@
 Nothing ships with the package: the speech comes from `CalibrationSettings.sample` (any media
 the pipeline reads, e.g. `tune --calibrate --sample lecture.mp4`), else from the newest job
 media in `<data_dir>/media` (a service that has transcribed a lecture has real speech of its own
-users). `build_sample` reads the source's first `SEARCH_SECONDS`, finds speech in it with the
-service's own detector (`pipeline.speech_map.detect_speech`), keeps about `CLIP_SECONDS` from the
-first speech on, and lays `copies` of that clip end to end with a pause between them into a PCM
-file (the format workers read), one chunk per copy plus a short warm-up chunk. So calibration
+users). `build_sample` decodes the source's first `SEARCH_SECONDS`, finds speech in those
+blocks with the service's own detector (`pipeline.speech_map.detect_speech_in`), keeps about
+`CLIP_SECONDS` from the first speech on, and lays `copies` of that clip end to end with a pause
+between them into a PCM file (the format workers read), one chunk per copy plus a short warm-up
+chunk. So calibration
 runs exactly what a job runs — decode windows, batching, the coverage check — on the same audio
 for every pool shape, with no network.
 """
@@ -24,8 +25,8 @@ from video_transcriber.domain import SAMPLE_RATE, Chunk, SpeechSpan
 from video_transcriber.errors import CalibrationSampleError
 from video_transcriber.jobs.data_layout import DataLayout
 from video_transcriber.media.decode import iter_audio
-from video_transcriber.media.pcm import PcmAudio, to_int16
-from video_transcriber.pipeline.speech_map import detect_speech
+from video_transcriber.media.pcm import to_float32, to_int16
+from video_transcriber.pipeline.speech_map import detect_speech_in
 
 SEARCH_SECONDS = 300.0
 """How much of the source is read to find speech (a lecture may open with minutes of silence)."""
@@ -83,7 +84,7 @@ def build_sample(work_dir: Path, settings: Settings, *, copies: int) -> Sample:
     if copies < 1:
         raise ValueError("a calibration sample needs at least one copy of the clip")
     work_dir.mkdir(parents=True, exist_ok=True)
-    clip, spans = _speech_clip(sample_source(settings), work_dir, settings)
+    clip, spans = _speech_clip(sample_source(settings), settings)
     pause = np.zeros(int(PAUSE_SECONDS * SAMPLE_RATE), dtype=np.float32)
     path = work_dir / "sample.pcm"
     with path.open("wb") as out:
@@ -99,17 +100,15 @@ def build_sample(work_dir: Path, settings: Settings, *, copies: int) -> Sample:
     return Sample(path, chunks, warmup)
 
 
-def _speech_clip(
-    source: Path, work_dir: Path, settings: Settings
-) -> tuple[np.ndarray, tuple[SpeechSpan, ...]]:
+def _speech_clip(source: Path, settings: Settings) -> tuple[np.ndarray, tuple[SpeechSpan, ...]]:
     """About `CLIP_SECONDS` of `source` from its first speech on, and the speech spans in it
     (seconds from the clip's start)."""
-    blocks = list(islice(iter_audio(source, block_seconds=BLOCK_SECONDS), SEARCH_BLOCKS))
-    head = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
-    head_path = work_dir / "source.pcm"
-    head_path.write_bytes(to_int16(head).tobytes())
-    speech = detect_speech(PcmAudio(head_path), settings).speech
-    head_path.unlink()
+    blocks = [
+        to_int16(block)  # what a job's PCM file holds, and so what its detector hears
+        for block in islice(iter_audio(source, block_seconds=BLOCK_SECONDS), SEARCH_BLOCKS)
+    ]
+    head = to_float32(np.concatenate(blocks)) if blocks else np.zeros(0, dtype=np.float32)
+    speech = detect_speech_in(blocks, settings, duration=len(head) / SAMPLE_RATE).speech
     if not speech:
         raise CalibrationSampleError(
             f"No speech in the first {SEARCH_SECONDS / 60:g} minutes of {source.name}: "

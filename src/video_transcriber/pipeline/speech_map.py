@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -40,11 +40,17 @@ _END = None
 
 def detect_speech(pcm: PcmAudio, settings: Settings) -> SpeechMap:
     """The speech map of an already decoded file, reading it in blocks (streaming VAD)."""
+    return detect_speech_in(pcm.iter_blocks(VAD_BLOCK_SECONDS), settings, duration=pcm.duration)
+
+
+def detect_speech_in(
+    blocks: Iterable[np.ndarray], settings: Settings, *, duration: float
+) -> SpeechMap:
+    """The speech map of audio given as blocks (int16 as a job's PCM file holds it, or float32),
+    `duration` seconds in all."""
     leveller = _leveller(settings)
-    probabilities = SpeechDetector().probabilities(
-        pcm.iter_blocks(VAD_BLOCK_SECONDS), leveller=leveller
-    )
-    return speech_map(probabilities, leveller, settings, duration=pcm.duration)
+    probabilities = SpeechDetector().probabilities(blocks, leveller=leveller)
+    return speech_map(probabilities, leveller, settings, duration=duration)
 
 
 def speech_map(
