@@ -125,4 +125,8 @@ def test_tune_calibrate_measures_stores_and_plans_from_it(tmp_path: Path) -> Non
     assert (data / "jobs.sqlite3").is_file()
     # a later plain `tune` finds the stored calibration
     again = runner.invoke(app, ["tune", "--json", "--data-dir", str(data)])
-    assert json.loads(again.stdout)["plan"]["reasons"] == reasons
+
+    def steady(lines: list[str]) -> list[str]:  # free memory moves by a MB between two calls
+        return [line for line in lines if not line.startswith("Each worker needs")]
+
+    assert steady(json.loads(again.stdout)["plan"]["reasons"]) == steady(reasons)
